@@ -1,0 +1,53 @@
+using System.CommandLine;
+
+namespace Que2Engage.Cli.Commands;
+
+/// <summary>Shared options and the error policy of every verb.</summary>
+public static class Verbs
+{
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Show stack traces and extra diagnostics on errors.",
+        Recursive = true,
+    };
+
+    /// <summary>
+    /// Runs a verb body. Library errors (<see cref="Que2EngageException"/>) become one line on stderr with their
+    /// exit code (2 = bad usage/input, 1 = runtime failure); anything else is a bug: one line, exit 1, and the
+    /// stack trace only with --verbose.
+    /// </summary>
+    public static int Run(ParseResult parse, Func<int> body)
+    {
+        bool verbose = parse.GetValue(Verbose);
+        try
+        {
+            return body();
+        }
+        catch (Que2EngageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            if (verbose) Console.Error.WriteLine(e);
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("error: cancelled");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            if (verbose) Console.Error.WriteLine(e);
+            else Console.Error.WriteLine("(run with --verbose for the stack trace)");
+            return 1;
+        }
+    }
+
+    /// <summary>A verb whose implementation has not landed yet: says so plainly and fails.</summary>
+    public static Command NotYet(string name, string description, string issue)
+    {
+        var c = new Command(name, description + $" [not built yet: {issue}]");
+        c.SetAction(p => Run(p, () => throw new Que2EngageException($"'{name}' is not built yet ({issue}).")));
+        return c;
+    }
+}
