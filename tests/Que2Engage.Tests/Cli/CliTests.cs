@@ -1,0 +1,43 @@
+using Que2Engage.Cli;
+
+namespace Que2Engage.Tests.Cli;
+
+public class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void HelpListsEveryVerb()
+    {
+        var (code, output, _) = Run("--help");
+        Assert.Equal(0, code);
+        foreach (var verb in new[] { "demo", "generate", "validate", "import", "train", "evaluate", "ablation", "index", "search", "serve", "bench" })
+            Assert.Contains(verb, output);
+    }
+
+    [Fact]
+    public void UnknownVerbIsUsageErrorWithExitCode2()
+    {
+        var (code, _, err) = Run("trian");
+        Assert.Equal(2, code);
+        Assert.Contains("trian", err);
+        Assert.DoesNotContain("   at ", err); // no stack trace
+    }
+
+    [Fact]
+    public void EveryVerbHasHelp()
+    {
+        foreach (var verb in new[] { "demo", "generate", "validate", "train", "evaluate", "ablation", "index", "search", "serve", "bench" })
+        {
+            var (code, output, _) = Run(verb, "--help");
+            Assert.Equal(0, code);
+            Assert.Contains("Usage", output);
+        }
+    }
+}
