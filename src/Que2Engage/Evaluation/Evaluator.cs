@@ -56,7 +56,14 @@ public static class Evaluator
         int depth = Math.Min(products.Count, Math.Max(10, recallKs.Max()));
         var search = options.SearchFactory?.Invoke(productVectors) ?? new ExactTopKSearch(productVectors);
         var ranked = new IReadOnlyList<ScoredIndex>[retrievalQueries.Count];
-        RunParallel(retrievalQueries.Count, progress, "retrieve", q => ranked[q] = search.Search(queryVectors[retrievalQueries[q]], depth));
+        const int retrievalBlock = 32;
+        int blocks = (retrievalQueries.Count + retrievalBlock - 1) / retrievalBlock;
+        RunParallel(blocks, progress, "retrieve", b =>
+        {
+            int start = b * retrievalBlock, count = Math.Min(retrievalBlock, retrievalQueries.Count - start);
+            var hits = search.SearchBatch(retrievalQueries.GetRange(start, count).Select(q => queryVectors[q]).ToList(), depth);
+            for (int j = 0; j < count; j++) ranked[start + j] = hits[j];
+        });
 
         Func<string, IReadOnlyList<ScoredIndex>, QueryRetrievalScores?> score;
         if (truth is not null)

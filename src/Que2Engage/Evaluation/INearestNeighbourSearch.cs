@@ -12,4 +12,8 @@ public readonly record struct ScoredIndex(int Index, float Score);
 public interface INearestNeighbourSearch
 {
     IReadOnlyList<ScoredIndex> Search(float[] query, int k);
+
+    /// <summary>Several queries at once; implementations may share work across them (the default does not).</summary>
+    IReadOnlyList<ScoredIndex>[] SearchBatch(IReadOnlyList<float[]> queries, int k) =>
+        queries.Select(q => Search(q, k)).ToArray();
 }

@@ -13,7 +13,7 @@ internal sealed class ProgressReporter(Action<string, double>? onProgress)
         if (onProgress is null) return;
         lock (_gate)
         {
-            if (stage == _stage && fraction < 1 && fraction - _last < 0.01) return;
+            if (stage == _stage && (fraction <= _last || (fraction < 1 && fraction - _last < 0.01))) return;
             _stage = stage;
             _last = fraction;
             onProgress(stage, Math.Clamp(fraction, 0, 1));

@@ -152,6 +152,21 @@ public class ExactTopKSearchTests
     }
 
     [Fact]
+    public void BatchSearchEqualsOneByOneAcrossBlockBoundaries()
+    {
+        var rng = new Random(11);
+        float[] Vec() => Enumerable.Range(0, 6).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        var search = new ExactTopKSearch(Enumerable.Range(0, 97).Select(_ => Vec()).ToArray());
+        var queries = Enumerable.Range(0, 19).Select(_ => Vec()).ToList();
+        var batch = search.SearchBatch(queries, 5);
+        Assert.Equal(19, batch.Length);
+        for (int q = 0; q < queries.Count; q++)
+        {
+            Assert.Equal(search.Search(queries[q], 5), batch[q]);
+        }
+    }
+
+    [Fact]
     public void TiesPreferLowerIndexAndKBeyondCatalogueReturnsAll()
     {
         var search = new ExactTopKSearch([[1f, 0f], [0f, 1f], [1f, 0f], [2f, 0f]]);
