@@ -1,0 +1,21 @@
+namespace Que2Engage.Evaluation;
+
+/// <summary>Knobs of <see cref="Evaluator.Evaluate"/>.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>Cap on distinct queries used for the retrieval metrics (recall, NDCG, expected engagement); larger
+    /// query sets are sampled with <see cref="Seed"/>. The two AUCs always use every pair.</summary>
+    public int MaxQueries { get; init; } = 1000;
+
+    /// <summary>Cut-offs for recall@k. 10 and 100 feed <see cref="EvaluationResult.RecallAt10"/>/<see cref="EvaluationResult.RecallAt100"/>.</summary>
+    public int[] RecallKs { get; init; } = [10, 100];
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>How many queries/products to embed per model call.</summary>
+    public int BatchSize { get; init; } = 512;
+
+    /// <summary>Builds the nearest-neighbour search over the (normalised) catalogue embeddings; null = exact
+    /// brute-force top-k (<see cref="ExactTopKSearch"/>).</summary>
+    public Func<float[][], INearestNeighbourSearch>? SearchFactory { get; init; }
+}
