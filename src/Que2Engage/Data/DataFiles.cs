@@ -24,9 +24,13 @@ public static class DataFiles
     }
 
     /// <summary>Reads a catalog; also enforces unique product ids and one image dimension (the most common one).</summary>
-    public static List<Product> ReadProducts(string path, ReadOptions? options = null, ReadReport? report = null)
+    public static List<Product> ReadProducts(string path, ReadOptions? options = null, ReadReport? report = null) =>
+        ReadProducts(path, new ProblemSink(path, options ?? ReadOptions.Strict, report ?? new ReadReport()), rejectedIds: null);
+
+    /// <param name="rejectedIds">Collects the ids of rows skipped as invalid (lenient), so references to them can be
+    /// reported as such rather than as unknown ids.</param>
+    internal static List<Product> ReadProducts(string path, ProblemSink sink, HashSet<string>? rejectedIds)
     {
-        var sink = new ProblemSink(path, options ?? ReadOptions.Strict, report ?? new ReadReport());
         var firstRowOfId = new Dictionary<string, long>(StringComparer.Ordinal);
         bool Unique(Product p, long row)
         {
@@ -34,11 +38,16 @@ public static class DataFiles
             sink.RowProblem(row, ProductColumns.ProductId, $"duplicate product_id '{p.ProductId}' (first at row {firstRowOfId[p.ProductId]})");
             return false;
         }
-        var read = TableReader.Read(path, TableSpec.Products, RowMappers.Product, sink, Unique);
-        return EnforceOneImageDimension(read, sink);
+        void Rejected(IRawRow raw)
+        {
+            try { if (raw.String(ProductColumns.ProductId, required: false) is { } id) rejectedIds?.Add(id); }
+            catch (RowProblemException) { /* the id itself is unreadable */ }
+        }
+        var read = TableReader.Read(path, TableSpec.Products, RowMappers.Product, sink, Unique, Rejected);
+        return EnforceOneImageDimension(read, sink, rejectedIds);
     }
 
-    static List<Product> EnforceOneImageDimension(TableReader.Result<Product> read, ProblemSink sink)
+    static List<Product> EnforceOneImageDimension(TableReader.Result<Product> read, ProblemSink sink, HashSet<string>? rejectedIds)
     {
         int? dim = ImageDimensions.Majority(read.Rows);
         if (dim is null) return read.Rows;
@@ -50,6 +59,7 @@ public static class DataFiles
             {
                 sink.RowProblem(read.RowNumbers[i], ProductColumns.ImageEmbeddings,
                     $"image dimension {p.ImageEmbeddings[0].Length} differs from the catalog's {dim}");
+                rejectedIds?.Add(p.ProductId);
                 continue;
             }
             kept.Add(p);

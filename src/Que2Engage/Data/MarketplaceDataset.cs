@@ -48,7 +48,9 @@ public sealed class MarketplaceDataset
             }
         }
 
-        var products = OrEmpty(() => DataFiles.ReadProducts(productsPath, options, report), new List<Product>(), productsPath, out bool catalogOk);
+        var rejectedIds = new HashSet<string>(StringComparer.Ordinal);
+        var products = OrEmpty(() => DataFiles.ReadProducts(productsPath, new ProblemSink(productsPath, options, report), rejectedIds),
+            new List<Product>(), productsPath, out bool catalogOk);
         var ids = new HashSet<string>(products.Select(p => p.ProductId), StringComparer.Ordinal);
 
         List<T> Linked<T>(string stem, Func<string, ProblemSink, TableReader.Result<T>> read, Func<T, string> productId)
@@ -63,7 +65,10 @@ public sealed class MarketplaceDataset
             {
                 var id = productId(result.Rows[i]);
                 if (ids.Contains(id)) kept.Add(result.Rows[i]);
-                else sink.RowProblem(result.RowNumbers[i], "product_id", $"unknown product_id '{id}' (not in {Path.GetFileName(productsPath)})");
+                else if (rejectedIds.Contains(id))
+                    sink.RowProblem(result.RowNumbers[i], "product_id", $"product_id '{id}' refers to a product row skipped as invalid");
+                else
+                    sink.RowProblem(result.RowNumbers[i], "product_id", $"unknown product_id '{id}' (not in {Path.GetFileName(productsPath)})");
             }
             return kept;
         }

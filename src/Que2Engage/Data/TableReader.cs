@@ -6,7 +6,9 @@ internal static class TableReader
     /// <summary>Rows that passed, with the 1-based row number each came from (for later cross-row checks).</summary>
     public sealed record Result<T>(List<T> Rows, List<long> RowNumbers);
 
-    public static Result<T> Read<T>(string path, TableSpec spec, Func<IRawRow, T> map, ProblemSink sink, Func<T, long, bool>? accept = null)
+    /// <param name="onRejected">Told about each raw row that failed mapping (e.g. to remember its id).</param>
+    public static Result<T> Read<T>(string path, TableSpec spec, Func<IRawRow, T> map, ProblemSink sink,
+        Func<T, long, bool>? accept = null, Action<IRawRow>? onRejected = null)
     {
         var rows = new List<T>();
         var numbers = new List<long>();
@@ -20,6 +22,7 @@ internal static class TableReader
             catch (RowProblemException e)
             {
                 sink.RowProblem(row, e.Problem.Field, e.Problem.Message);
+                onRejected?.Invoke(raw);
                 return;
             }
             if (accept is not null && !accept(value, row)) return;

@@ -3,12 +3,15 @@ using Que2Engage.Data;
 namespace Que2Engage.Tests.Data;
 
 /// <summary>Every class of bad input gives a DataFormatException naming file, row and field (strict).</summary>
-public class BadInputTests
+public sealed class BadInputTests : IDisposable
 {
-    static DataFormatException ReadBadProducts(string ext, Action<List<Dictionary<string, object?>>> spoil, out string path)
+    readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    DataFormatException ReadBadProducts(string ext, Action<List<Dictionary<string, object?>>> spoil, out string path)
     {
-        var tmp = new TempDir();
-        path = tmp.File("products." + ext);
+        path = _dir.File("products." + ext);
         var rows = RawTables.ProductRows();
         spoil(rows);
         RawTables.Write(path, rows);
