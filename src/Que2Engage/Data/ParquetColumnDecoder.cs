@@ -156,14 +156,13 @@ internal static class ParquetColumnDecoder
         var vectors = new float[rows][][];
         var problems = new string?[rows];
         var rowVectors = new List<float[]>();
-        var current = new List<float>();
         bool inVector = false;
-        int row = -1, vi = 0;
+        int row = -1, vi = 0, vectorStart = 0;
 
+        // Elements of one vector are contiguous in the dense value buffer, so each vector is one slice copy.
         void EndVector()
         {
-            if (inVector) rowVectors.Add(current.ToArray());
-            current.Clear();
+            if (inVector) rowVectors.Add(values[vectorStart..vi]);
             inVector = false;
         }
         void EndRow()
@@ -178,8 +177,8 @@ internal static class ParquetColumnDecoder
             int rep = reps[i], def = defs[i];
             if (rep == 0) { EndRow(); row++; }
             if (row >= rows) break;
-            if (def < outerDef) continue;                      // null or empty list: no images
-            if (rep <= 1) { EndVector(); inVector = true; }     // a new vector starts
+            if (def < outerDef) continue;                                   // null or empty list: no images
+            if (rep <= 1) { EndVector(); inVector = true; vectorStart = vi; } // a new vector starts
             if (def < innerDef)
             {
                 problems[row] ??= $"image {rowVectors.Count} is an empty or null vector";
@@ -188,11 +187,10 @@ internal static class ParquetColumnDecoder
             }
             if (def < leafDef)
             {
-                problems[row] ??= $"image {rowVectors.Count} element {current.Count} is null";
-                current.Add(float.NaN);
+                problems[row] ??= $"image {rowVectors.Count} element {vi - vectorStart} is null";
                 continue;
             }
-            current.Add(values[vi++]);
+            vi++;
         }
         EndRow();
         if (row + 1 != rows) throw new InvalidOperationException($"image_embeddings holds {row + 1} rows, the row group {rows}");
