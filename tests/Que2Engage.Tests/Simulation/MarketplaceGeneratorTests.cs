@@ -35,6 +35,30 @@ public class MarketplaceGeneratorTests(SmallWorldFixture world) : IClassFixture<
     }
 
     [Fact]
+    public void ParquetWorldLoadsAndValidatesThroughTheDataReaders()
+    {
+        string dir = TempDir();
+        try
+        {
+            var summary = MarketplaceGenerator.Generate(Tiny, dir);
+            var validation = Que2Engage.Data.DataValidator.Validate(dir);
+            Assert.True(validation.IsValid, string.Join("; ", validation.Problems.Select(p => p.ToString())));
+            var data = Que2Engage.Data.MarketplaceDataset.Load(dir);
+            Assert.Equal(Tiny.Products, data.Products.Count);
+            Assert.Equal(Tiny.Sessions * Tiny.ShownPerSession, data.TrainImpressions.Count + data.EvalImpressions.Count);
+            Assert.Equal(summary.Engaged, data.TrainImpressions.Concat(data.EvalImpressions).LongCount(i => i.Engaged));
+            Assert.Equal(summary.RatedByRelevance.Sum(), data.Relevance.Count);
+            Assert.Equal(64, data.ImageDimension);
+            var world = World.Load(Path.Combine(dir, "world.json"));
+            Assert.All(data.Products.Take(50), p => Assert.Equal(p.Category, world.Taxonomy.Categories[world.Traits(p.ProductId).Category].Name));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void JsonlOutputIsAlsoDeterministic()
     {
         string a = TempDir();
