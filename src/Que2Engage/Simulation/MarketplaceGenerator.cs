@@ -25,6 +25,7 @@ public static class MarketplaceGenerator
         string evalPath = Path.Combine(outDir, "eval", "impressions" + ext);
         string relevancePath = Path.Combine(outDir, "eval", "relevance" + ext);
         string worldPath = Path.Combine(outDir, "world.json");
+        RefuseMixedFormats(outDir, options.Format == TableFileFormat.Jsonl ? ".parquet" : ".jsonl");
 
         // 1. Products, streamed in id order. Sequential on purpose: the Parquet writer dominates, and on a shared
         //    2-core machine parallel synthesis measured slower and let the GC heap grow far higher.
@@ -120,6 +121,20 @@ public static class MarketplaceGenerator
             ProductsByLanguage = Languages.Codes.Select((l, i) => (l, byLanguage[i])).Where(x => x.Item2 > 0).ToArray(),
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>
+    /// A data directory must hold one format: readers would otherwise pick up stale tables of an earlier run. Checked
+    /// before any work so nothing is half-replaced.
+    /// </summary>
+    private static void RefuseMixedFormats(string outDir, string otherExtension)
+    {
+        foreach (var stem in new[] { "products", Path.Combine("train", "impressions"), Path.Combine("eval", "impressions"), Path.Combine("eval", "relevance") })
+        {
+            var stale = Path.Combine(outDir, stem + otherExtension);
+            if (File.Exists(stale))
+                throw new InvalidInputException($"{stale}: the output directory already holds tables in another format; remove them or choose another --out.");
+        }
     }
 
     /// <summary>Reports synchronously on the calling thread (unlike <see cref="Progress{T}"/>, which posts to a context).</summary>

@@ -59,6 +59,15 @@ public class MarketplaceGeneratorTests(SmallWorldFixture world) : IClassFixture<
     }
 
     [Fact]
+    public void RefusesToMixFormatsInOneDirectory()
+    {
+        // The fixture's directory holds JSONL tables; a Parquet run there would leave two catalogs side by side.
+        var e = Assert.Throws<InvalidInputException>(() => MarketplaceGenerator.Generate(Tiny, world.Dir));
+        Assert.Contains("products.jsonl", e.Message);
+        Assert.False(File.Exists(Path.Combine(world.Dir, "products.parquet")));
+    }
+
+    [Fact]
     public void JsonlOutputIsAlsoDeterministic()
     {
         string a = TempDir();
