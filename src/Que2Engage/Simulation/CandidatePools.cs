@@ -2,9 +2,10 @@ namespace Que2Engage.Simulation;
 
 /// <summary>
 /// What a query's "production system" can draw from: exact matches (r=2), same-category partial matches (r=1), and
-/// lexical false positives (r=0 products from another category that share one of the query's words — an attribute
-/// value such as the colour or brand; for an attribute-less query, a product from a sibling category of the same
-/// department). Built per query by one scan of its category and thrown away after use.
+/// lexical false positives (r=0 listings from another category, in the query's language, that share one of the
+/// query's attribute words — colour, material, style or brand; for an attribute-less query, a listing of a sibling
+/// category of the same department). The truth does not keep the text, so "shares a word" means shares the attribute
+/// value; the listing may have omitted it. Built per query by one scan of its category and thrown away after use.
 /// </summary>
 public sealed class CandidatePools
 {
@@ -17,9 +18,12 @@ public sealed class CandidatePools
     public int[] Exact { get; }
     public int[] Partial { get; }
 
-    public CandidatePools(CatalogTruth catalog, Taxonomy taxonomy, in QueryIntent intent)
+    private readonly int _language;
+
+    public CandidatePools(CatalogTruth catalog, Taxonomy taxonomy, in QueryIntent intent, int language)
     {
         _catalog = catalog;
+        _language = language;
         _taxonomy = taxonomy;
         _intent = intent;
         var members = catalog.CategoryMembers(intent.Category);
@@ -37,7 +41,10 @@ public sealed class CandidatePools
         Partial = partial.ToArray();
     }
 
-    /// <summary>A lexical false positive by rejection sampling over the whole catalog; -1 if none was found.</summary>
+    /// <summary>
+    /// A lexical false positive by rejection sampling over the whole catalog (same language first, then any language
+    /// for small or monolingual-poor catalogs); -1 if none was found.
+    /// </summary>
     public int DrawLexicalFalsePositive(SimRandom rng)
     {
         string department = _taxonomy.Categories[_intent.Category].Department;
@@ -47,6 +54,7 @@ public sealed class CandidatePools
             int i = rng.NextInt(_catalog.Count);
             var p = _catalog.Traits(i);
             if (p.Category == _intent.Category) continue;
+            if (t < LexicalTries / 2 && _catalog.Language(i) != _language) continue;
             if (hasWords ? _intent.SharesAttributeWith(p) : _taxonomy.Categories[p.Category].Department == department) return i;
         }
         return -1;

@@ -1,13 +1,13 @@
 namespace Que2Engage.Simulation;
 
 /// <summary>
-/// The hidden attributes and attractiveness of every product, in compact columns (≈ 10 bytes per product), so a
+/// The hidden attributes, listing language and attractiveness of every product, in compact columns (≈ 11 bytes per product), so a
 /// million-product world stays in memory while listings themselves are streamed to disk.
 /// Product i has id <see cref="ProductSynthesizer.ProductId"/>(i) when generated; loaded worlds keep their ids.
 /// </summary>
 public sealed class CatalogTruth
 {
-    private readonly byte[] _category, _colour, _material, _style;
+    private readonly byte[] _category, _colour, _material, _style, _language;
     private readonly short[] _brand;
     private readonly float[] _attractiveness;
     private int[][]? _membersByCategory;
@@ -19,6 +19,7 @@ public sealed class CatalogTruth
         _colour = new byte[count];
         _material = new byte[count];
         _style = new byte[count];
+        _language = new byte[count];
         _brand = new short[count];
         _attractiveness = new float[count];
     }
@@ -30,8 +31,12 @@ public sealed class CatalogTruth
     /// <summary>Standardised hidden attractiveness A(p): mean 0, sd 1 over the catalog.</summary>
     public float Attractiveness(int i) => _attractiveness[i];
 
-    public void Set(int i, in ProductTraits t, float attractiveness)
+    /// <summary>Index (into <see cref="Languages.Codes"/>) of the language the listing is written in.</summary>
+    public int Language(int i) => _language[i];
+
+    public void Set(int i, in ProductTraits t, int language, float attractiveness)
     {
+        _language[i] = checked((byte)language);
         _category[i] = checked((byte)t.Category);
         _brand[i] = checked((short)t.Brand);
         _colour[i] = checked((byte)t.Colour);

@@ -39,8 +39,9 @@ public static class MarketplaceGenerator
             {
                 var sp = synthesizer.Create(i);
                 writer.Write(sp.Product);
-                catalog.Set(i, sp.Traits, (float)sp.RawAttractiveness);
-                byLanguage[Array.IndexOf(Languages.Codes, sp.Product.Language)]++;
+                int language = Array.IndexOf(Languages.Codes, sp.Product.Language);
+                catalog.Set(i, sp.Traits, language, (float)sp.RawAttractiveness);
+                byLanguage[language]++;
                 if (sp.Product.ImageEmbeddings.Length == 0) withoutImages++;
                 if ((i + 1) % ProgressEvery == 0 || i + 1 == settings.Products)
                     progress?.Report(new("products", i + 1, settings.Products));

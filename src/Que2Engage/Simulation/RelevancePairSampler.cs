@@ -18,7 +18,7 @@ public sealed class RelevancePairSampler(WorldSettings settings, Taxonomy taxono
         {
             if (!queries[q].IsEval || n == 0) continue;
             var intent = queries[q].Intent;
-            var pools = new CandidatePools(catalog, taxonomy, intent);
+            var pools = new CandidatePools(catalog, taxonomy, intent, queries[q].Language);
             var rng = SimRandom.For(settings.Seed, "rated", q);
             var chosen = new List<int>(n);
             for (int attempt = 0; chosen.Count < n && attempt < 20 * n; attempt++)

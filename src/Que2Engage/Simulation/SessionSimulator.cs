@@ -50,7 +50,7 @@ public sealed class SessionSimulator(WorldSettings settings, Taxonomy taxonomy, 
         {
             var sessions = sessionsByQuery[q];
             if (sessions.Count == 0) continue;
-            var pools = new CandidatePools(catalog, taxonomy, queries[q].Intent);
+            var pools = new CandidatePools(catalog, taxonomy, queries[q].Intent, queries[q].Language);
             foreach (int s in sessions)
             {
                 var rng = SimRandom.For(settings.Seed, "session", s);

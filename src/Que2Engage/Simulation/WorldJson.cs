@@ -99,6 +99,7 @@ internal static class WorldJson
         Ints(w, "colour", n, i => c.Traits(i).Colour);
         Ints(w, "material", n, i => c.Traits(i).Material);
         Ints(w, "style", n, i => c.Traits(i).Style);
+        Ints(w, "lang", n, c.Language);
         w.WriteStartArray("a");
         for (int i = 0; i < n; i++)
         {
@@ -268,6 +269,7 @@ internal static class WorldJson
             var colour = IntArray(p, "colour", "products.colour", n, 0, taxonomy.Colours.Count);
             var material = IntArray(p, "material", "products.material", n, 0, taxonomy.Materials.Count);
             var style = IntArray(p, "style", "products.style", n, 0, taxonomy.Styles.Count);
+            var plang = IntArray(p, "lang", "products.lang", n, 0, Languages.Count);
             var a = Array(p, "a", "products.a", n);
             var catalog = new CatalogTruth(n);
             int k = 0;
@@ -275,7 +277,7 @@ internal static class WorldJson
             {
                 if (v.ValueKind != JsonValueKind.Number || !v.TryGetSingle(out float av) || !float.IsFinite(av))
                     throw Bad("products.a", "must be a finite number", k);
-                catalog.Set(k, new ProductTraits(cat[k], brand[k], colour[k], material[k], style[k]), av);
+                catalog.Set(k, new ProductTraits(cat[k], brand[k], colour[k], material[k], style[k]), plang[k], av);
                 k++;
             }
 

@@ -115,6 +115,15 @@ public class MarketplaceGeneratorTests(SmallWorldFixture world) : IClassFixture<
         Assert.InRange(counts[2] / n, 0.45, 0.75);
         Assert.InRange(counts[1] / n, 0.12, 0.35);
         Assert.InRange(counts[0] / n, 0.08, 0.22);
+
+        // The r=0 ones are lexical false positives: same language as the query, sharing one of its attribute words.
+        var listingLanguage = world.Products.ToDictionary(p => p.GetProperty("product_id").GetString()!, p => p.GetProperty("language").GetString()!);
+        var falsePositives = world.Samples.Where(s => s.Relevance == 0).ToList();
+        double sameLanguage = falsePositives.Average(s =>
+            listingLanguage[ProductSynthesizer.ProductId(s.Product)] == Languages.Codes[world.World.Queries[s.Query].Language] ? 1.0 : 0.0);
+        Assert.True(sameLanguage > 0.9, $"same-language share {sameLanguage:F2}");
+        var withWords = falsePositives.Where(s => world.World.Queries[s.Query].Intent.SpecifiedAttributes > 0).ToList();
+        Assert.All(withWords, s => Assert.True(world.World.Queries[s.Query].Intent.SharesAttributeWith(world.World.Catalog.Traits(s.Product))));
     }
 
     [Fact]
