@@ -108,7 +108,9 @@ public class SimulationUnitTests
     {
         var err = new StringWriter();
         int code = Que2Engage.Cli.Program.Run(["generate", "--out", Path.GetTempPath(), "--products", "-5"], new StringWriter(), err);
-        Assert.Equal(2, code); // Verbs.Run reports on Console.Error, not on the writer passed in
+        Assert.Equal(2, code);
+        Assert.Contains("--products must be at least 1", err.ToString());
+        Assert.DoesNotContain("   at ", err.ToString());
         Assert.Equal(2, Que2Engage.Cli.Program.Run(["generate", "--out", Path.GetTempPath(), "--sessions", "-1"], new StringWriter(), err));
     }
 
