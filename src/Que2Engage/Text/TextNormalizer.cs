@@ -1,10 +1,17 @@
 using System.Globalization;
 using System.Text;
+using Lucene.Net.Analysis.Miscellaneous;
 
 namespace Que2Engage.Text;
 
 /// <summary>
-/// Unicode NFKC + lower-case, then splits into words on whitespace and punctuation. Scripts written without spaces
+/// Compatibility folding + lower-case, then splits into words on whitespace and punctuation.
+/// Folding is done in managed code, not with <c>string.Normalize(FormKC)</c>: the build runs with
+/// InvariantGlobalization (where Normalize does not fold non-ASCII) and ICU versions differ between machines, while
+/// token ids must be identical everywhere a saved model is loaded. So: combining diacritics (U+0300–U+036F) are
+/// dropped (decomposed "é" and precomposed "é" meet), then Lucene's ASCIIFoldingFilter table folds the
+/// compatibility forms NFKC would (full-width letters, ligatures, circled digits) and accented Latin letters to
+/// ASCII — accent-insensitive matching is what marketplace search wants anyway. Other scripts pass through. Scripts written without spaces
 /// (CJK ideographs, kana, Thai…) are split per character so they still yield tokens; emoji and other symbols are
 /// kept as their own one-character words rather than dropped.
 /// </summary>
@@ -13,10 +20,14 @@ public static class TextNormalizer
     public static string Normalize(string? text)
     {
         if (string.IsNullOrEmpty(text)) return "";
-        string s;
-        try { s = text.Normalize(NormalizationForm.FormKC); }
-        catch (ArgumentException) { s = text; } // invalid UTF-16 (lone surrogates): keep as is
-        return s.ToLowerInvariant();
+        var input = new char[text.Length];
+        int n = 0;
+        foreach (char ch in text)
+            if (ch is < '\u0300' or > '\u036F') input[n++] = ch;
+        // FoldToASCII writes at most 4 chars per input char.
+        var folded = new char[Math.Max(1, 4 * n)];
+        int len = ASCIIFoldingFilter.FoldToASCII(input, 0, folded, 0, n);
+        return new string(folded, 0, len).ToLowerInvariant();
     }
 
     public static List<string> Words(string? text)
