@@ -1,0 +1,35 @@
+namespace Que2Engage.Data;
+
+/// <summary>
+/// Opens a streaming, atomic, validating writer for one table; the format follows the extension
+/// (<c>.parquet</c> or <c>.jsonl</c>). See <see cref="ITableWriter{T}"/> for the publish-on-Dispose contract.
+/// </summary>
+public static class DataWriters
+{
+    public static ITableWriter<Product> Products(string path) => FormatOf(path) switch
+    {
+        TableFormat.Parquet => new ProductParquetWriter(path),
+        _ => new JsonlTableWriter<Product>(path, RowRules.Check, JsonRowWriters.Product),
+    };
+
+    public static ITableWriter<Impression> Impressions(string path) => FormatOf(path) switch
+    {
+        TableFormat.Parquet => new ImpressionParquetWriter(path),
+        _ => new JsonlTableWriter<Impression>(path, RowRules.Check, JsonRowWriters.Impression),
+    };
+
+    public static ITableWriter<RelevanceJudgment> Relevance(string path) => FormatOf(path) switch
+    {
+        TableFormat.Parquet => new RelevanceParquetWriter(path),
+        _ => new JsonlTableWriter<RelevanceJudgment>(path, RowRules.Check, JsonRowWriters.Relevance),
+    };
+
+    internal static TableFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".parquet" => TableFormat.Parquet,
+        ".jsonl" => TableFormat.Jsonl,
+        _ => throw new InvalidInputException($"{path}: unsupported table format '{Path.GetExtension(path)}' (use .parquet or .jsonl)"),
+    };
+}
+
+internal enum TableFormat { Parquet, Jsonl }

@@ -1,0 +1,97 @@
+using Parquet;
+using Parquet.Schema;
+
+namespace Que2Engage.Data;
+
+/// <summary>
+/// Reads a Parquet table row group by row group: checks the schema against a <see cref="TableSpec"/> first
+/// (missing required or mistyped columns are file-level errors), then hands each row to the caller.
+/// </summary>
+internal static class ParquetRows
+{
+    static readonly ParquetOptions Options = new() { TreatByteArrayAsString = true };
+
+    /// <returns>Number of rows seen.</returns>
+    public static long Read(string path, TableSpec spec, Action<long, IRawRow> onRow)
+    {
+        ParquetReader reader = Open(path);
+        try
+        {
+            var columns = ResolveColumns(path, reader.Schema, spec);
+            long rowBase = 0;
+            for (int g = 0; g < reader.RowGroupCount; g++)
+            {
+                var (rowCount, decoded) = DecodeRowGroup(path, reader, g, columns);
+                var row = new ParquetRawRow(decoded);
+                for (int i = 0; i < rowCount; i++)
+                {
+                    row.Index = i;
+                    onRow(rowBase + i + 1, row);
+                }
+                rowBase += rowCount;
+            }
+            return rowBase;
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    static ParquetReader Open(string path)
+    {
+        try
+        {
+            return ParquetReader.CreateAsync(path, Options).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            throw new DataFormatException(path, null, null, $"cannot read file: {e.Message}", e);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new DataFormatException(path, null, null, $"not a readable Parquet file ({e.Message})", e);
+        }
+    }
+
+    static List<(ColumnSpec Spec, Field Field)> ResolveColumns(string path, ParquetSchema schema, TableSpec spec)
+    {
+        var result = new List<(ColumnSpec, Field)>();
+        foreach (var c in spec.Columns)
+        {
+            var field = schema.Fields.FirstOrDefault(f => f.Name == c.Name);
+            if (field is null)
+            {
+                if (c.Required) throw new DataFormatException(path, null, c.Name, "required column is missing");
+                continue;
+            }
+            if (ParquetColumnDecoder.TypeMismatch(field, c.Kind) is { } mismatch)
+                throw new DataFormatException(path, null, c.Name, mismatch);
+            result.Add((c, field));
+        }
+        return result;
+    }
+
+    static (int Rows, Dictionary<string, DecodedColumn> Columns) DecodeRowGroup(
+        string path, ParquetReader reader, int group, List<(ColumnSpec Spec, Field Field)> columns)
+    {
+        string current = "";
+        try
+        {
+            var rg = reader.OpenRowGroupReader(group);
+            int rows = checked((int)rg.RowCount);
+            var decoded = new Dictionary<string, DecodedColumn>(columns.Count);
+            foreach (var (spec, field) in columns)
+            {
+                current = spec.Name;
+                decoded[spec.Name] = ParquetColumnDecoder.DecodeAsync(rg, field, spec.Kind, rows).GetAwaiter().GetResult();
+            }
+            return (rows, decoded);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not DataFormatException)
+        {
+            throw new DataFormatException(path, null, current == "" ? null : current,
+                $"row group {group} is corrupt or truncated ({e.Message})", e);
+        }
+    }
+}

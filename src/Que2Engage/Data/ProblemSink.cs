@@ -1,0 +1,17 @@
+namespace Que2Engage.Data;
+
+/// <summary>Applies the strict/lenient policy for one file: strict throws the first problem, lenient records it.</summary>
+internal sealed class ProblemSink(string file, ReadOptions options, ReadReport report)
+{
+    public string File { get; } = file;
+    public ReadReport Report { get; } = report;
+    public bool Lenient => options.Lenient;
+
+    /// <summary>Reports a bad row; returns only in lenient mode (the caller then skips the row).</summary>
+    public void RowProblem(long row, string field, string message)
+    {
+        if (!options.Lenient) throw new DataFormatException(File, row, field, message);
+        Report.Add(new DataProblem(File, row, field, message), options.MaxStoredProblems);
+        Report.CountSkipped(File);
+    }
+}
