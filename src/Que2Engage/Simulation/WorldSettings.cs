@@ -1,0 +1,67 @@
+namespace Que2Engage.Simulation;
+
+/// <summary>
+/// Everything that defines a simulated marketplace. Same settings → byte-identical files.
+/// Defaults are the demo size (generates in seconds on 2 cores).
+/// </summary>
+public sealed record WorldSettings
+{
+    public int Products { get; init; } = 20_000;
+    public int Queries { get; init; } = 5_000;
+    public int Sessions { get; init; } = 25_000;
+    public ulong Seed { get; init; } = 42;
+
+    /// <summary>Language codes used for listings and queries; a subset of <see cref="Languages.Codes"/>.</summary>
+    public IReadOnlyList<string> Languages { get; init; } = Simulation.Languages.Codes;
+
+    public int ImageDim { get; init; } = 64;
+    public int ShownPerSession { get; init; } = 10;
+
+    /// <summary>Share of queries held out for evaluation (their sessions go to eval/impressions, and they get rated pairs).</summary>
+    public double EvalQueryFraction { get; init; } = 0.2;
+
+    /// <summary>Rated (query, product) pairs per eval query in eval/relevance.</summary>
+    public int RelevancePairsPerEvalQuery { get; init; } = 8;
+
+    /// <summary>Mix of what the "production system" shows: exact (r=2), partial (r=1), lexical false positives (r=0).</summary>
+    public double ShownExactShare { get; init; } = 0.60;
+    public double ShownPartialShare { get; init; } = 0.25;
+    public double ShownLexicalShare { get; init; } = 0.15;
+
+    /// <summary>Share of listings without any photo (empty image modality).</summary>
+    public double NoImageShare { get; init; } = 0.10;
+
+    /// <summary>Zipf exponent of query popularity across sessions.</summary>
+    public double QueryZipfExponent { get; init; } = 0.8;
+
+    public EngagementParameters Engagement { get; init; } = new();
+
+    /// <summary>Throws <see cref="InvalidInputException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok) throw new InvalidInputException(message);
+        }
+        Require(Products >= 1, $"--products must be at least 1 (got {Products}).");
+        Require(Queries >= 1, $"--queries must be at least 1 (got {Queries}).");
+        Require(Sessions >= 0, $"--sessions must not be negative (got {Sessions}).");
+        Require(ImageDim >= 1, $"image dimension must be at least 1 (got {ImageDim}).");
+        Require(ShownPerSession >= 1, $"shown per session must be at least 1 (got {ShownPerSession}).");
+        Require(ShownPerSession <= Products, $"shown per session ({ShownPerSession}) cannot exceed the number of products ({Products}).");
+        Require(EvalQueryFraction is >= 0 and <= 1, $"eval query fraction must be in [0, 1] (got {EvalQueryFraction}).");
+        Require(RelevancePairsPerEvalQuery >= 0, $"relevance pairs per eval query must not be negative (got {RelevancePairsPerEvalQuery}).");
+        Require(ShownExactShare >= 0 && ShownPartialShare >= 0 && ShownLexicalShare >= 0 &&
+                ShownExactShare + ShownPartialShare + ShownLexicalShare > 0, "shown shares must be non-negative and not all zero.");
+        Require(NoImageShare is >= 0 and <= 1, $"no-image share must be in [0, 1] (got {NoImageShare}).");
+        Require(QueryZipfExponent >= 0, $"query Zipf exponent must not be negative (got {QueryZipfExponent}).");
+        Require(Languages.Count >= 1, "at least one language is required.");
+        foreach (var l in Languages)
+            Require(Array.IndexOf(Simulation.Languages.Codes, l) >= 0,
+                $"unknown language '{l}' (known: {string.Join(", ", Simulation.Languages.Codes)}).");
+        Require(Languages.Distinct().Count() == Languages.Count, "languages must not repeat.");
+    }
+
+    /// <summary>Indices (into <see cref="Simulation.Languages.Codes"/>) of the enabled languages, in settings order.</summary>
+    public int[] LanguageIndices() => Languages.Select(l => Array.IndexOf(Simulation.Languages.Codes, l)).ToArray();
+}
