@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Que2Engage.Retrieval;
 
@@ -254,8 +255,12 @@ public sealed class HnswIndex : IVectorIndex
         }
     }
 
-    /// <summary>Algorithm 2 (beam search on one layer). Leaves the best ≤ ef nodes in <c>ctx.Results</c> (a min-heap).</summary>
-    private void SearchLayer(ReadOnlySpan<float> q, int entry, float entrySim, int ef, int level, SearchContext ctx)
+    /// <summary>
+    /// Algorithm 2 (beam search on one layer). Leaves the best ≤ ef nodes in <c>ctx.Results</c> (a min-heap).
+    /// While scoring one neighbour it prefetches the next neighbour's vector into cache (as hnswlib does): the
+    /// graph walk is memory-bound, and the hardware prefetcher cannot guess the next random row.
+    /// </summary>
+    private unsafe void SearchLayer(ReadOnlySpan<float> q, int entry, float entrySim, int ef, int level, SearchContext ctx)
     {
         var visited = ctx.Visited;
         visited.Reset(Count);
@@ -266,28 +271,34 @@ public sealed class HnswIndex : IVectorIndex
         visited.TryMark(entry);
         candidates.Push(-entrySim, entry);
         results.Push(entrySim, entry);
-        while (candidates.Count > 0)
+        int dim = Dimension;
+        fixed (float* data = _store.Data)
         {
-            float candidateSim = -candidates.TopKey;
-            int c = candidates.TopId;
-            if (candidateSim < results.TopKey && results.Count >= ef) break;
-            candidates.Pop();
-            var links = Links(c, level);
-            int n = links[0];
-            for (int j = 1; j <= n; j++)
+            while (candidates.Count > 0)
             {
-                int e = links[j];
-                if (!visited.TryMark(e)) continue;
-                float s = Similarity(q, e);
-                if (results.Count < ef)
+                float candidateSim = -candidates.TopKey;
+                int c = candidates.TopId;
+                if (candidateSim < results.TopKey && results.Count >= ef) break;
+                candidates.Pop();
+                var links = Links(c, level);
+                int n = links[0];
+                if (n > 0 && Sse.IsSupported) Sse.Prefetch0(data + (nint)links[1] * dim);
+                for (int j = 1; j <= n; j++)
                 {
-                    candidates.Push(-s, e);
-                    results.Push(s, e);
-                }
-                else if (s > results.TopKey)
-                {
-                    candidates.Push(-s, e);
-                    results.ReplaceTop(s, e);
+                    int e = links[j];
+                    if (j < n && Sse.IsSupported) Sse.Prefetch0(data + (nint)links[j + 1] * dim);
+                    if (!visited.TryMark(e)) continue;
+                    float s = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(data + (nint)e * dim, dim));
+                    if (results.Count < ef)
+                    {
+                        candidates.Push(-s, e);
+                        results.Push(s, e);
+                    }
+                    else if (s > results.TopKey)
+                    {
+                        candidates.Push(-s, e);
+                        results.ReplaceTop(s, e);
+                    }
                 }
             }
         }
