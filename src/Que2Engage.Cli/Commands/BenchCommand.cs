@@ -2,7 +2,16 @@ using System.CommandLine;
 
 namespace Que2Engage.Cli.Commands;
 
+/// <summary>
+/// <c>bench</c>: a group of benchmark subcommands, one file each (<see cref="BenchTrainCommand"/>, …). Add a new
+/// benchmark by writing its <c>Bench…Command.Create()</c> and listing it here.
+/// </summary>
 public static class BenchCommand
 {
-    public static Command Create() => Verbs.NotYet("bench", "Benchmarks: training throughput, query latency, index recall vs speed.", "issues 3 and 5");
+    public static Command Create()
+    {
+        var c = new Command("bench", "Benchmarks: training throughput, query latency, index recall vs speed.");
+        c.Subcommands.Add(BenchTrainCommand.Create());
+        return c;
+    }
 }

@@ -1,8 +1,69 @@
 using System.CommandLine;
+using Que2Engage.Data;
+using Que2Engage.Modeling;
+using Que2Engage.Retrieval;
 
 namespace Que2Engage.Cli.Commands;
 
+/// <summary>
+/// <c>index --data DIR --model MODEL_DIR --out INDEX_DIR [--kind flat|hnsw] [--m 16] [--ef-construction 200] [--append]</c>:
+/// embeds the catalog and writes vector + BM25 indexes and the product store (<see cref="CatalogIndex"/>).
+/// </summary>
 public static class IndexCommand
 {
-    public static Command Create() => Verbs.NotYet("index", "Embed a catalog and build vector + BM25 indexes.", "issue 5");
+    /// <summary>The one place the CLI turns a model directory into an embedder (index, search, serve); tests swap in a fake.</summary>
+    public static Func<string, IEmbeddingModel> LoadModel { get; set; } = dir => ModelStore.Load(dir);
+
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Data directory holding products.parquet|jsonl.", Required = true };
+        var model = new Option<string>("--model") { Description = "Trained model directory.", Required = true };
+        var output = new Option<string>("--out") { Description = "Index directory to write (an existing index there is replaced).", Required = true };
+        var kind = new Option<string>("--kind") { Description = "Vector index: flat (exact) or hnsw.", DefaultValueFactory = _ => "hnsw" };
+        var m = new Option<int>("--m") { Description = "HNSW links per node (2·M on the bottom layer).", DefaultValueFactory = _ => 16 };
+        var efc = new Option<int>("--ef-construction") { Description = "HNSW candidate list size while building.", DefaultValueFactory = _ => 200 };
+        var ef = new Option<int>("--ef") { Description = "HNSW default query-time ef stored in the index.", DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--batch-size") { Description = "Products per embedding call.", DefaultValueFactory = _ => 256 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of HNSW level generation.", DefaultValueFactory = _ => 42UL };
+        var append = new Option<bool>("--append") { Description = "Add the products to the existing index at --out (new ids) instead of rebuilding." };
+        var cmd = new Command("index", "Embed a catalog and build vector + BM25 indexes.") { data, model, output, kind, m, efc, ef, batch, seed, append };
+        cmd.SetAction(p => Verbs.Run(p, () =>
+        {
+            var o = p.InvocationConfiguration.Output;
+            var dataDir = p.GetValue(data)!;
+            var productsPath = DataFiles.Find(dataDir, DataFiles.ProductsStem)
+                ?? throw new InvalidInputException($"{dataDir}: no products.parquet or products.jsonl.");
+            var products = DataFiles.ReadProducts(productsPath);
+            var options = new IndexBuildOptions
+            {
+                Kind = IndexBuildOptions.ParseKind(p.GetValue(kind)), M = p.GetValue(m), EfConstruction = p.GetValue(efc),
+                DefaultEf = p.GetValue(ef), BatchSize = p.GetValue(batch), Seed = p.GetValue(seed), ModelPath = p.GetValue(model),
+            };
+            options.Validate();
+            var embedder = LoadModel(p.GetValue(model)!);
+            try
+            {
+                int lastDecile = -1;
+                void Progress(IndexBuildProgress pr)
+                {
+                    int decile = pr.Total == 0 ? 10 : pr.Done * 10 / pr.Total;
+                    if (decile == lastDecile) return;
+                    lastDecile = decile;
+                    o.WriteLine($"  {pr.Done:N0}/{pr.Total:N0} products ({pr.DocsPerSecond:F0} docs/s)");
+                }
+                var outDir = p.GetValue(output)!;
+                var manifest = p.GetValue(append)
+                    ? CatalogIndex.Append(outDir, products, embedder, options, Progress)
+                    : CatalogIndex.Build(products, embedder, outDir, options, Progress);
+                o.WriteLine($"{(p.GetValue(append) ? "appended to" : "wrote")} {outDir}: {manifest.Products:N0} products, {manifest.VectorKind} vectors of dimension {manifest.Dimension}, " +
+                            $"embedding {manifest.EmbedSeconds:F1} s, vector indexing {manifest.IndexSeconds:F1} s");
+            }
+            finally
+            {
+                (embedder as IDisposable)?.Dispose();
+            }
+            return 0;
+        }));
+        return cmd;
+    }
 }

@@ -1,8 +1,60 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Que2Engage.Modeling;
+using Que2Engage.Retrieval;
 
 namespace Que2Engage.Cli.Commands;
 
+/// <summary><c>search --index DIR --query "..." [-k 10] [--mode hybrid|ebr|lexical] [--ef N] [--model DIR] [--json]</c>.</summary>
 public static class SearchCommand
 {
-    public static Command Create() => Verbs.NotYet("search", "Search an index (hybrid, ebr or lexical).", "issue 5");
+    public static Command Create()
+    {
+        var index = new Option<string>("--index") { Description = "Index directory written by 'index'.", Required = true };
+        var query = new Option<string>("--query", "-q") { Description = "The search query.", Required = true };
+        var k = new Option<int>("-k", "--k") { Description = "Number of results.", DefaultValueFactory = _ => 10 };
+        var mode = new Option<string>("--mode") { Description = "hybrid (EBR + BM25, fused), ebr or lexical.", DefaultValueFactory = _ => "hybrid" };
+        var ef = new Option<int?>("--ef") { Description = "HNSW beam width for this query (default: the index's)." };
+        var model = new Option<string?>("--model") { Description = "Model directory (default: the one recorded in the index manifest)." };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var cmd = new Command("search", "Search an index (hybrid, ebr or lexical).") { index, query, k, mode, ef, model, json };
+        cmd.SetAction(p => Verbs.Run(p, () =>
+        {
+            var searchMode = SearchModeNames.Parse(p.GetValue(mode));
+            int top = p.GetValue(k);
+            if (top < 1 || top > 1000) throw new InvalidInputException($"-k must be in 1..1000 (got {top}).");
+            using var catalog = CatalogIndex.Open(p.GetValue(index)!);
+            var text = p.GetValue(query)!;
+            float[]? vector = null;
+            if (searchMode != SearchMode.Lexical)
+            {
+                var modelDir = p.GetValue(model) ?? catalog.Manifest.ModelPath
+                    ?? throw new InvalidInputException("The index does not record its model; pass --model (or use --mode lexical).");
+                var embedder = IndexCommand.LoadModel(modelDir);
+                try { vector = catalog.EmbedQuery(embedder, text); }
+                finally { (embedder as IDisposable)?.Dispose(); }
+            }
+            var hits = catalog.Search(text, vector, top, searchMode, p.GetValue(ef));
+            Print(hits, p.GetValue(json), p.InvocationConfiguration.Output);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    internal static void Print(IReadOnlyList<CatalogHit> hits, bool json, TextWriter o)
+    {
+        if (json)
+        {
+            o.WriteLine(JsonSerializer.Serialize(hits.Select(SearchHitView.From), new JsonSerializerOptions { WriteIndented = true }));
+            return;
+        }
+        if (hits.Count == 0) { o.WriteLine("no results"); return; }
+        o.WriteLine($"{"#",3}  {"score",8}  {"source",-11}  {"price",9}  {"condition",-9}  {"rating",6}  title [id]");
+        foreach (var h in hits)
+        {
+            var rating = h.Product.SellerRating is double r ? r.ToString("F1", CultureInfo.InvariantCulture) : "-";
+            o.WriteLine($"{h.Rank,3}  {h.Score,8:F4}  {string.Join('+', h.Sources.ToWire()),-11}  {h.Product.Price,9:F2}  {h.Product.Condition,-9}  {rating,6}  {h.Product.Title} [{h.Product.ProductId}]");
+        }
+    }
 }

@@ -1,8 +1,159 @@
 using System.CommandLine;
+using Que2Engage.Data;
+using Que2Engage.Modeling;
+using Que2Engage.Training;
+using Spectre.Console;
 
 namespace Que2Engage.Cli.Commands;
 
+/// <summary>
+/// <c>train --data DIR --out MODEL_DIR --model que2engage|que2search [--context] [--objective …]
+/// [--modality-dropout] [--preset small|paper] [--steps N | --epochs N] …</c>: reads the data directory, trains with a
+/// progress bar (loss, examples/s, ETA) and prints a summary. Default objective: multitask for que2engage,
+/// contrastive for que2search.
+/// </summary>
 public static class TrainCommand
 {
-    public static Command Create() => Verbs.NotYet("train", "Train a Que2Search or Que2Engage model on a data directory.", "issue 3");
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Data directory (products + train/impressions).", Required = true };
+        var output = new Option<string>("--out") { Description = "Model directory to write (config.json, weights.bin, metrics.jsonl, checkpoint/).", Required = true };
+        var model = new Option<string>("--model") { Description = "que2engage or que2search.", DefaultValueFactory = _ => "que2engage" };
+        model.AcceptOnlyFromAmong("que2engage", "que2search");
+        var context = new Option<bool>("--context") { Description = "Que2Search: add the contextual encoder to the fusion." };
+        var objective = new Option<string?>("--objective") { Description = "contrastive, mixed or multitask (default: multitask for que2engage, contrastive for que2search)." };
+        objective.AcceptOnlyFromAmong("contrastive", "mixed", "multitask");
+        var modalityDropout = new Option<bool>("--modality-dropout") { Description = "Que2Engage: modality dropout (δ_c=0.5, δ_i=0, δ_t=0.5)." };
+        var preset = new Option<string>("--preset") { Description = "Model preset: small (CPU) or paper.", DefaultValueFactory = _ => "small" };
+        preset.AcceptOnlyFromAmong([.. ModelConfig.PresetNames]);
+        var steps = new Option<int?>("--steps") { Description = $"Training steps (default {Trainer.DefaultSteps} unless --epochs)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training examples (ignored with --steps)." };
+        var batch = new Option<int?>("--batch") { Description = "Batch size (default: the preset's)." };
+        var lr = new Option<double?>("--lr") { Description = "Adam learning rate (default: the preset's)." };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
+        var resume = new Option<bool>("--resume") { Description = "Continue from MODEL_DIR/checkpoint exactly where it stopped." };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var lambda1 = new Option<double>("--lambda1") { Description = "Multitask weight of the relevance loss.", DefaultValueFactory = _ => 0.8 };
+        var lambda2 = new Option<double>("--lambda2") { Description = "Multitask weight of the engagement loss.", DefaultValueFactory = _ => 0.2 };
+        var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps.", DefaultValueFactory = _ => 200 };
+        var dModel = new Option<int?>("--d-model") { Description = "Override: transformer width." };
+        var heads = new Option<int?>("--heads") { Description = "Override: attention heads." };
+        var ffn = new Option<int?>("--ffn") { Description = "Override: feed-forward width." };
+        var queryLayers = new Option<int?>("--query-layers") { Description = "Override: query encoder layers." };
+        var textLayers = new Option<int?>("--text-layers") { Description = "Override: K, Que2Engage text encoder layers." };
+        var fusionLayers = new Option<int?>("--fusion-layers") { Description = "Override: M, Que2Engage fusion layers." };
+        var dim = new Option<int?>("--dim") { Description = "Override: D, embedding dimension." };
+        var docTokens = new Option<int?>("--doc-tokens") { Description = "Override: max document tokens." };
+        var queryTokens = new Option<int?>("--query-tokens") { Description = "Override: max query tokens." };
+
+        var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
+        {
+            data, output, model, context, objective, modalityDropout, preset, steps, epochs, batch, lr, seed, resume,
+            threads, lambda1, lambda2, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
+            fusionLayers, dim, docTokens, queryTokens,
+        };
+        c.SetAction(p => Verbs.Run(p, () =>
+        {
+            var kind = ParseModel(p.GetValue(model)!);
+            var options = new TrainingOptions
+            {
+                Model = kind,
+                ContextEncoder = p.GetValue(context),
+                Objective = ParseObjective(p.GetValue(objective), kind),
+                ModalityDropout = p.GetValue(modalityDropout),
+                Preset = p.GetValue(preset)!,
+                Steps = p.GetValue(steps),
+                Epochs = p.GetValue(epochs),
+                BatchSize = p.GetValue(batch),
+                LearningRate = p.GetValue(lr),
+                Seed = p.GetValue(seed),
+                Resume = p.GetValue(resume),
+                Threads = p.GetValue(threads),
+                Lambda1 = p.GetValue(lambda1),
+                Lambda2 = p.GetValue(lambda2),
+                CheckpointEvery = p.GetValue(checkpointEvery),
+                DModel = p.GetValue(dModel),
+                Heads = p.GetValue(heads),
+                Ffn = p.GetValue(ffn),
+                QueryLayers = p.GetValue(queryLayers),
+                TextLayers = p.GetValue(textLayers),
+                FusionLayers = p.GetValue(fusionLayers),
+                Dim = p.GetValue(dim),
+                DocMaxTokens = p.GetValue(docTokens),
+                QueryMaxTokens = p.GetValue(queryTokens),
+            };
+            options.Validate();
+            if (kind == ModelKind.Que2Engage && options.ContextEncoder)
+                throw new InvalidInputException("--context applies to que2search (que2engage always has its context token)");
+            if (kind == ModelKind.Que2Search && options.ModalityDropout)
+                throw new InvalidInputException("--modality-dropout applies to que2engage");
+
+            var writer = p.InvocationConfiguration.Output;
+            var dataset = MarketplaceDataset.Load(p.GetValue(data)!, p.GetValue(lenient) ? ReadOptions.LenientMode : ReadOptions.Strict);
+            writer.WriteLine($"{dataset.Products.Count:N0} products, {dataset.TrainImpressions.Count:N0} training impressions");
+            if (dataset.TrainImpressions.Count == 0)
+                throw new InvalidInputException($"{dataset.Directory}: no training impressions (train/impressions.parquet|jsonl)");
+
+            string outDir = p.GetValue(output)!;
+            var result = TrainWithProgress(dataset, options, outDir);
+            writer.WriteLine(
+                $"trained {kind.ToString().ToLowerInvariant()} ({options.Objective.ToString().ToLowerInvariant()}) for {result.Steps} steps " +
+                $"in {result.Elapsed:hh\\:mm\\:ss}: loss {Head(result.LossCurve):F3} → {result.FinalLoss:F3} (mean of first/last 10 steps: " +
+                $"{Head(result.LossCurve, 10):F3} → {Tail(result.LossCurve, 10):F3}), {result.ExamplesPerSecond:F0} examples/s");
+            writer.WriteLine($"model written to {outDir}");
+            return 0;
+        }));
+        return c;
+    }
+
+    private static double Head(IReadOnlyList<double> curve, int n = 1) => curve.Count == 0 ? double.NaN : curve.Take(n).Average();
+    private static double Tail(IReadOnlyList<double> curve, int n) => curve.Count == 0 ? double.NaN : curve.TakeLast(n).Average();
+
+    private static TrainingResult TrainWithProgress(MarketplaceDataset dataset, TrainingOptions options, string outDir)
+    {
+        TrainingResult? result = null;
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler cancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        Console.CancelKeyPress += cancel;
+        try
+        {
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                    new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("training", maxValue: 1);
+                    result = Trainer.Train(dataset.Products, dataset.TrainImpressions, options, outDir, progress =>
+                    {
+                        task.MaxValue = progress.TotalSteps;
+                        task.Value = progress.Step;
+                        task.Description = $"step {progress.Step}/{progress.TotalSteps} loss {progress.Loss:F3} {progress.ExamplesPerSecond:F0} ex/s";
+                    }, cts.Token);
+                });
+        }
+        finally
+        {
+            Console.CancelKeyPress -= cancel;
+        }
+        return result!;
+    }
+
+    public static ModelKind ParseModel(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "que2engage" => ModelKind.Que2Engage,
+        "que2search" => ModelKind.Que2Search,
+        _ => throw new InvalidInputException($"--model must be que2engage or que2search (got '{name}')"),
+    };
+
+    /// <summary>The named objective, or the model's default (multitask for Que2Engage, contrastive for Que2Search).</summary>
+    public static Objective ParseObjective(string? name, ModelKind kind) => name?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => kind == ModelKind.Que2Engage ? Objective.Multitask : Objective.Contrastive,
+        "contrastive" => Objective.Contrastive,
+        "mixed" => Objective.Mixed,
+        "multitask" => Objective.Multitask,
+        _ => throw new InvalidInputException($"--objective must be contrastive, mixed or multitask (got '{name}')"),
+    };
 }

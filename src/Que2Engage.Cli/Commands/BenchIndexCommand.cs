@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Text.Json;
+using Que2Engage.Retrieval;
+
+namespace Que2Engage.Cli.Commands;
+
+/// <summary>`bench index`: HNSW recall@10 vs single-thread QPS against exact search; writes vectors for bench/hnswlib_compare.py.</summary>
+public static class BenchIndexCommand
+{
+    public static Command Create()
+    {
+        var count = new Option<int>("--n") { Description = "Base vectors.", DefaultValueFactory = _ => 100_000 };
+        var queries = new Option<int>("--queries") { Description = "Query vectors.", DefaultValueFactory = _ => 1_000 };
+        var dim = new Option<int>("--dim") { Description = "Dimension.", DefaultValueFactory = _ => 128 };
+        var dist = new Option<string>("--data") { Description = "random | clustered.", DefaultValueFactory = _ => "clustered" };
+        var m = new Option<int>("--m") { Description = "HNSW M.", DefaultValueFactory = _ => 16 };
+        var efc = new Option<int>("--ef-construction") { Description = "HNSW efConstruction.", DefaultValueFactory = _ => 200 };
+        var efs = new Option<string>("--ef") { Description = "Comma-separated query-time ef values.", DefaultValueFactory = _ => "10,20,40,80,160" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the vectors and the level generator.", DefaultValueFactory = _ => 42UL };
+        var outDir = new Option<string>("--out") { Description = "Folder for base.npy, queries.npy, gt.npy, csharp.json.", DefaultValueFactory = _ => "bench/out" };
+        var cmd = new Command("index", "HNSW recall@10 vs single-thread QPS against exact search (vectors shared with bench/hnswlib_compare.py).")
+        {
+            count, queries, dim, dist, m, efc, efs, seed, outDir,
+        };
+        cmd.SetAction(p => Verbs.Run(p, () =>
+        {
+            var options = new IndexBenchmarkOptions
+            {
+                Count = p.GetValue(count), Queries = p.GetValue(queries), Dimension = p.GetValue(dim), Distribution = p.GetValue(dist)!,
+                M = p.GetValue(m), EfConstruction = p.GetValue(efc), Seed = p.GetValue(seed),
+                Efs = ParseEfs(p.GetValue(efs)!),
+            };
+            var dir = p.GetValue(outDir)!;
+            var result = IndexBenchmark.Run(options, dir, Console.WriteLine);
+            File.WriteAllText(Path.Combine(dir, "csharp.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static int[] ParseEfs(string text)
+    {
+        try { return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray(); }
+        catch (FormatException) { throw new InvalidInputException($"--ef: expected comma-separated integers, got '{text}'."); }
+    }
+}

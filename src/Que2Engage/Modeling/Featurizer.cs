@@ -1,0 +1,115 @@
+using Que2Engage.Data;
+using Que2Engage.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Que2Engage.Modeling;
+
+/// <summary>
+/// Turns queries and products into features and batches of features into tensors. Tensors are created in the
+/// caller's dispose scope.
+/// </summary>
+public sealed class Featurizer
+{
+    private readonly ModelConfig _config;
+    private readonly ContextStatistics _stats;
+    private readonly ITokenizer _tokenizer;
+    private readonly CharTrigramHasher _trigrams;
+
+    public Featurizer(ModelConfig config, ContextStatistics stats)
+    {
+        _config = config;
+        _stats = stats;
+        _tokenizer = TokenizerFactory.Create(config.Tokenizer);
+        _trigrams = new CharTrigramHasher(config.Tokenizer);
+    }
+
+    public ITokenizer Tokenizer => _tokenizer;
+
+    public QueryFeatures Query(string query) =>
+        new(_tokenizer.Encode(query ?? "", _config.QueryMaxTokens), _trigrams.Hash(query ?? ""));
+
+    public ProductFeatures Product(Product p)
+    {
+        string text = string.IsNullOrEmpty(p.Description) ? p.Title ?? "" : (p.Title ?? "") + " \n " + p.Description;
+        var images = new List<float[]>();
+        if (_config.ImageDim > 0)
+        {
+            foreach (var v in p.ImageEmbeddings ?? [])
+            {
+                if (v is null || v.Length == 0) continue;
+                if (v.Length != _config.ImageDim)
+                    throw new InvalidInputException(
+                        $"product '{p.ProductId}': image_embeddings has a vector of dim {v.Length}, the model expects {_config.ImageDim}");
+                if (images.Count < _config.MaxImages) images.Add(v.Select(x => float.IsFinite(x) ? x : 0f).ToArray());
+            }
+        }
+        return new ProductFeatures(
+            _tokenizer.Encode(text, _config.DocMaxTokens),
+            _trigrams.Hash(p.Title ?? ""),
+            ContextFeatures.Compute(p, _stats),
+            images.ToArray());
+    }
+
+    public QueryInputs ToTensors(IReadOnlyList<QueryFeatures> batch) =>
+        new(TokenTensor(batch.Select(f => f.Tokens).ToList(), _config.QueryMaxTokens),
+            BagTensor(batch.Select(f => f.Trigrams).ToList()));
+
+    public DocumentInputs ToTensors(IReadOnlyList<ProductFeatures> batch)
+    {
+        int b = batch.Count;
+        int imgDim = Math.Max(1, _config.ImageDim);
+        int maxImg = _config.MaxImages;
+        var images = new float[b * maxImg * imgDim];
+        var mask = new bool[b * maxImg];
+        var context = new float[b * ContextFeatures.Dimension];
+        for (int i = 0; i < b; i++)
+        {
+            var f = batch[i];
+            for (int k = 0; k < f.Images.Length && k < maxImg; k++)
+            {
+                Array.Copy(f.Images[k], 0, images, (i * maxImg + k) * imgDim, imgDim);
+                mask[i * maxImg + k] = true;
+            }
+            Array.Copy(f.Context, 0, context, i * ContextFeatures.Dimension, ContextFeatures.Dimension);
+        }
+        return new DocumentInputs(
+            TokenTensor(batch.Select(f => f.Tokens).ToList(), _config.DocMaxTokens),
+            BagTensor(batch.Select(f => f.TitleTrigrams).ToList()),
+            torch.tensor(images, [b, maxImg, imgDim]),
+            torch.tensor(mask, [b, maxImg]),
+            torch.tensor(context, [b, ContextFeatures.Dimension]));
+    }
+
+    private static Tensor TokenTensor(IReadOnlyList<int[]> rows, int len)
+    {
+        var data = new long[rows.Count * len];
+        for (int i = 0; i < rows.Count; i++)
+            for (int j = 0; j < len && j < rows[i].Length; j++)
+                data[i * len + j] = rows[i][j];
+        return torch.tensor(data, [rows.Count, len]);
+    }
+
+    /// <summary>
+    /// Bags as a padded 2-D id tensor, ids shifted by one so 0 is the EmbeddingBag's padding index (excluded from
+    /// the mean; an empty bag gives a zero vector). Avoids the offsets form, whose empty-input corner cases differ.
+    /// </summary>
+    private static Tensor BagTensor(IReadOnlyList<int[]> rows)
+    {
+        int width = Math.Max(1, rows.Count == 0 ? 1 : rows.Max(r => r.Length));
+        var data = new long[rows.Count * width];
+        for (int i = 0; i < rows.Count; i++)
+            for (int j = 0; j < rows[i].Length; j++)
+                data[i * width + j] = rows[i][j] + 1;
+        return torch.tensor(data, [rows.Count, width]);
+    }
+}
+
+/// <summary>Query tower inputs: token ids (B×Lq) and padded trigram bags (B×T, 0 = padding).</summary>
+public sealed record QueryInputs(Tensor Tokens, Tensor Trigrams);
+
+/// <summary>
+/// Document tower inputs: token ids (B×Ld), padded title-trigram bags (B×T), images (B×I×dim) with presence mask
+/// (B×I, true = present) and context features (B×C).
+/// </summary>
+public sealed record DocumentInputs(Tensor Tokens, Tensor TitleTrigrams, Tensor Images, Tensor ImageMask, Tensor Context);

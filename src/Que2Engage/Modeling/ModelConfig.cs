@@ -1,0 +1,84 @@
+using Que2Engage.Text;
+using Que2Engage.Training;
+
+namespace Que2Engage.Modeling;
+
+/// <summary>
+/// Every architecture knob of a two-tower model, plus the preset training defaults (batch, lr). Serialised into a
+/// model directory's config.json so a model can be rebuilt from MODEL_DIR alone.
+/// </summary>
+public sealed record ModelConfig
+{
+    public ModelKind Kind { get; init; } = ModelKind.Que2Engage;
+    /// <summary>Que2Search only: add the context-encoder vector to the attention fusion ("w/ contextual encoder").</summary>
+    public bool ContextEncoder { get; init; }
+    public int DModel { get; init; } = 128;
+    public int Heads { get; init; } = 4;
+    public int Ffn { get; init; } = 512;
+    public int QueryLayers { get; init; } = 2;
+    /// <summary>K: text-encoder layers of the Que2Engage document tower (0 = token+position embeddings only, the paper's best).</summary>
+    public int TextLayers { get; init; }
+    /// <summary>M: fusion transformer layers of the Que2Engage document tower.</summary>
+    public int FusionLayers { get; init; } = 2;
+    /// <summary>Text-encoder layers of the Que2Search document tower (Que2Search uses 2).</summary>
+    public int Que2SearchTextLayers { get; init; } = 2;
+    /// <summary>D: embedding dimension of both towers.</summary>
+    public int Dim { get; init; } = 128;
+    public double Dropout { get; init; }
+    public int QueryMaxTokens { get; init; } = 24;
+    public int DocMaxTokens { get; init; } = 64;
+    public int MaxImages { get; init; } = 4;
+    /// <summary>Dimension of product image embeddings, taken from the training data (0 = no images seen).</summary>
+    public int ImageDim { get; init; }
+    /// <summary>Modality dropout (Que2Engage tower, training mode only).</summary>
+    public bool ModalityDropout { get; init; }
+    public double ContextDropRate { get; init; } = 0.5;
+    public double ImageDropRate { get; init; }
+    public double TextDropRate { get; init; } = 0.5;
+    /// <summary>s: the logit scale applied to cosine similarities in every objective.</summary>
+    public double Scale { get; init; } = 20.0;
+    public int BatchSize { get; init; } = 256;
+    public double LearningRate { get; init; } = 1e-3;
+    public TokenizerSettings Tokenizer { get; init; } = new();
+
+    public static IReadOnlyList<string> PresetNames { get; } = ["small", "paper"];
+
+    /// <summary>
+    /// small: a CPU-sized model (d 128, 4 heads, ffn 512, fusion 2, D 128, batch 256). paper: the paper's sizes
+    /// (d 768, 12 heads, ffn 3072, query 2, fusion 6, D 256, batch 512, Adam lr 4e-4).
+    /// </summary>
+    public static ModelConfig Preset(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "small" => new ModelConfig(),
+        "paper" => new ModelConfig
+        {
+            DModel = 768, Heads = 12, Ffn = 3072, QueryLayers = 2, TextLayers = 0, FusionLayers = 6,
+            Que2SearchTextLayers = 2, Dim = 256, BatchSize = 512, LearningRate = 4e-4, Dropout = 0.1,
+            QueryMaxTokens = 32, DocMaxTokens = 64,
+            Tokenizer = new TokenizerSettings { VocabSize = 65536, TrigramBuckets = 65536 },
+        },
+        _ => throw new InvalidInputException($"unknown preset '{name}' (known: {string.Join(", ", PresetNames)})"),
+    };
+
+    /// <summary>Throws <see cref="InvalidInputException"/> naming the first inconsistent knob.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string message) { if (!ok) throw new InvalidInputException(message); }
+        Require(DModel > 0 && Heads > 0 && DModel % Heads == 0, $"d_model ({DModel}) must be a positive multiple of heads ({Heads})");
+        Require(Ffn > 0, $"ffn must be > 0 (got {Ffn})");
+        Require(QueryLayers >= 1, $"query layers must be ≥ 1 (got {QueryLayers})");
+        Require(TextLayers >= 0, $"text layers must be ≥ 0 (got {TextLayers})");
+        Require(FusionLayers >= 1, $"fusion layers must be ≥ 1 (got {FusionLayers})");
+        Require(Que2SearchTextLayers >= 1, $"que2search text layers must be ≥ 1 (got {Que2SearchTextLayers})");
+        Require(Dim > 0, $"dim must be > 0 (got {Dim})");
+        Require(Dropout is >= 0 and < 1, $"dropout must be in [0, 1) (got {Dropout})");
+        Require(QueryMaxTokens >= 2 && DocMaxTokens >= 2, "max tokens must be ≥ 2");
+        Require(MaxImages >= 1, $"max images must be ≥ 1 (got {MaxImages})");
+        Require(ImageDim >= 0, $"image dim must be ≥ 0 (got {ImageDim})");
+        Require(ContextDropRate is >= 0 and <= 1 && ImageDropRate is >= 0 and <= 1 && TextDropRate is >= 0 and <= 1,
+            "modality drop rates must be in [0, 1]");
+        Require(Scale > 0, $"scale must be > 0 (got {Scale})");
+        Require(BatchSize >= 2, $"batch size must be ≥ 2 (got {BatchSize})");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning rate must be > 0 (got {LearningRate})");
+    }
+}

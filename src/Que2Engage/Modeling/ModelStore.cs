@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Que2Engage.Text;
+
+namespace Que2Engage.Modeling;
+
+/// <summary>
+/// A self-describing model directory: <c>config.json</c> (format version, model kind and every knob, tokenizer
+/// settings, context statistics, image dim) and <c>weights.bin</c> (TorchSharp state dict). Both are written to a
+/// temporary name and renamed, weights first, so a crash never leaves a config pointing at half-written weights.
+/// </summary>
+public static class ModelStore
+{
+    public const string ConfigFile = "config.json";
+    public const string WeightsFile = "weights.bin";
+    public const int FormatVersion = 1;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public sealed record ModelManifest(int FormatVersion, ModelConfig Config, ContextStatistics ContextStatistics);
+
+    public static void Save(TwoTowerModel model, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        SaveWeights(model, Path.Combine(dir, WeightsFile));
+        var manifest = new ModelManifest(FormatVersion, model.Config, model.ContextStatistics);
+        AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), JsonSerializer.Serialize(manifest, Json));
+    }
+
+    /// <summary>Writes the state dict to a temp file and renames it over <paramref name="path"/>.</summary>
+    public static void SaveWeights(TwoTowerModel model, string path)
+    {
+        string tmp = AtomicFile.TempPathFor(path);
+        model.save(tmp);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    public static TwoTowerModel Load(string dir)
+    {
+        string configPath = Path.Combine(dir, ConfigFile);
+        string weightsPath = Path.Combine(dir, WeightsFile);
+        if (!Directory.Exists(dir)) throw new InvalidInputException($"{dir}: model directory not found");
+        var manifest = ReadManifest(configPath);
+        if (!File.Exists(weightsPath)) throw new InvalidInputException($"{weightsPath}: model weights not found");
+        var model = new TwoTowerModel(manifest.Config, manifest.ContextStatistics);
+        try
+        {
+            model.load(weightsPath, strict: true);
+        }
+        catch (Exception e) when (e is not Que2EngageException)
+        {
+            model.Dispose();
+            throw new InvalidInputException($"{weightsPath}: cannot load model weights ({e.Message})", e);
+        }
+        model.eval();
+        return model;
+    }
+
+    public static ModelManifest ReadManifest(string configPath)
+    {
+        if (!File.Exists(configPath)) throw new InvalidInputException($"{configPath}: model config not found");
+        ModelManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(configPath), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"{configPath}: not a valid model config ({e.Message})", e);
+        }
+        if (manifest?.Config is null || manifest.ContextStatistics is null)
+            throw new InvalidInputException($"{configPath}: model config is missing 'config' or 'context_statistics'");
+        if (manifest.FormatVersion != FormatVersion)
+            throw new InvalidInputException($"{configPath}: format_version {manifest.FormatVersion} is not supported (expected {FormatVersion})");
+        try
+        {
+            manifest.Config.Validate();
+            TokenizerFactory.Create(manifest.Config.Tokenizer);
+        }
+        catch (InvalidInputException e)
+        {
+            throw new InvalidInputException($"{configPath}: {e.Message}", e);
+        }
+        return manifest;
+    }
+}

@@ -1,0 +1,76 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Que2Engage.Modeling;
+
+/// <summary>
+/// Que2Engage's multimodal document tower: title+description tokens → K-layer text encoder (K=0: embeddings only);
+/// images → deep-sets → one image token; context → BatchNorm+MLP → one context token; a learned [CLS] + text tokens +
+/// image token + context token, each plus a modality-type embedding → M-layer fusion transformer (padding and a
+/// missing image are masked out of attention) → [CLS] → projection → D, L2-normalised.
+/// Modality dropout (training mode only, when enabled) zeroes each example's context/image/text encoder outputs with
+/// probabilities δ_c, δ_i, δ_t, teaching the fusion to cope with any missing modality at inference.
+/// </summary>
+public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
+{
+    private const int TypeCls = 0, TypeText = 1, TypeImage = 2, TypeContext = 3;
+
+    private readonly TokenSequenceEmbedding embed;
+    private readonly TransformerStack? textEncoder;
+    private readonly ImageSetEncoder images;
+    private readonly ContextEncoder context;
+    private readonly Parameter cls;
+    private readonly Embedding modalityTypes;
+    private readonly TransformerStack fusion;
+    private readonly Linear projection;
+    private readonly ModelConfig _config;
+
+    public Que2EngageDocumentTower(ModelConfig c) : base(nameof(Que2EngageDocumentTower))
+    {
+        _config = c;
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel);
+        textEncoder = c.TextLayers > 0 ? new TransformerStack(c.DModel, c.Heads, c.Ffn, c.TextLayers, c.Dropout) : null;
+        images = new ImageSetEncoder(c.ImageDim, c.DModel);
+        context = new ContextEncoder(ContextFeatures.Dimension, c.DModel);
+        cls = nn.Parameter(randn(1, 1, c.DModel) * 0.02);
+        modalityTypes = nn.Embedding(4, c.DModel);
+        using (no_grad()) nn.init.normal_(modalityTypes.weight, 0, 0.02);
+        fusion = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.FusionLayers, c.Dropout);
+        projection = nn.Linear(c.DModel, c.Dim);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(DocumentInputs d)
+    {
+        long b = d.Tokens.shape[0], len = d.Tokens.shape[1];
+        var textPadding = d.Tokens.eq(0);
+        var text = embed.call(d.Tokens);
+        if (textEncoder is not null) text = textEncoder.call(text, textPadding);
+        var imageToken = images.call(d.Images, d.ImageMask).unsqueeze(1);   // B×1×d
+        var contextToken = context.call(d.Context).unsqueeze(1);           // B×1×d
+
+        if (training && _config.ModalityDropout)
+        {
+            text = text * Keep(b, _config.TextDropRate);
+            imageToken = imageToken * Keep(b, _config.ImageDropRate);
+            contextToken = contextToken * Keep(b, _config.ContextDropRate);
+        }
+
+        var seq = cat([cls.expand(b, 1, -1), text, imageToken, contextToken], 1);
+        var typeIds = cat([
+            full(1, TypeCls, ScalarType.Int64), full(len, TypeText, ScalarType.Int64),
+            full(1, TypeImage, ScalarType.Int64), full(1, TypeContext, ScalarType.Int64)]);
+        seq = seq + modalityTypes.call(typeIds).unsqueeze(0);
+
+        var noImage = d.ImageMask.any(1).logical_not().unsqueeze(1);      // B×1
+        var never = zeros(b, 1, ScalarType.Bool);
+        var mask = cat([never, textPadding, noImage, never], 1);
+        var fused = fusion.call(seq, mask).select(1, 0);
+        return nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
+    }
+
+    /// <summary>Per-example keep mask (B×1×1) that is 0 with probability <paramref name="dropRate"/>.</summary>
+    private static Tensor Keep(long batch, double dropRate) =>
+        (rand(batch, 1, 1) >= dropRate).to_type(ScalarType.Float32);
+}

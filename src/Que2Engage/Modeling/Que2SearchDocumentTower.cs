@@ -1,0 +1,48 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Que2Engage.Modeling;
+
+/// <summary>
+/// Que2Search's document tower (the baseline): 2-layer text encoder [CLS] (title+description), title trigram
+/// EmbeddingBag, image deep-sets vector and, with <see cref="ModelConfig.ContextEncoder"/>, a context-encoder vector
+/// → attention fusion over the modality vectors present → projection → D, L2-normalised.
+/// </summary>
+public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
+{
+    private readonly TokenSequenceEmbedding embed;
+    private readonly TransformerStack textEncoder;
+    private readonly TrigramBag titleTrigrams;
+    private readonly ImageSetEncoder images;
+    private readonly ContextEncoder? context;
+    private readonly AttentionFusion fusion;
+    private readonly Linear projection;
+
+    public Que2SearchDocumentTower(ModelConfig c) : base(nameof(Que2SearchDocumentTower))
+    {
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel);
+        textEncoder = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.Que2SearchTextLayers, c.Dropout);
+        titleTrigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
+        images = new ImageSetEncoder(c.ImageDim, c.DModel);
+        context = c.ContextEncoder ? new ContextEncoder(ContextFeatures.Dimension, c.DModel) : null;
+        fusion = new AttentionFusion(c.DModel);
+        projection = nn.Linear(c.DModel, c.Dim);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(DocumentInputs d)
+    {
+        long b = d.Tokens.shape[0];
+        var text = textEncoder.call(embed.call(d.Tokens), d.Tokens.eq(0)).select(1, 0);
+        var vectors = new List<Tensor> { text, titleTrigrams.call(d.TitleTrigrams), images.call(d.Images, d.ImageMask) };
+        var present = new List<Tensor> { ones(b, 1, ScalarType.Bool), ones(b, 1, ScalarType.Bool), d.ImageMask.any(1).unsqueeze(1) };
+        if (context is not null)
+        {
+            vectors.Add(context.call(d.Context));
+            present.Add(ones(b, 1, ScalarType.Bool));
+        }
+        var fused = fusion.call(stack(vectors, 1), cat(present, 1));
+        return nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
+    }
+}

@@ -1,0 +1,34 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Que2Engage.Modeling;
+
+/// <summary>
+/// Query tower (both models): tokens → token+position embeddings → transformer encoder → [CLS]; hashed character
+/// trigrams → EmbeddingBag; concatenate → MLP → D, L2-normalised.
+/// </summary>
+public sealed class QueryTower : nn.Module<QueryInputs, Tensor>
+{
+    private readonly TokenSequenceEmbedding embed;
+    private readonly TransformerStack encoder;
+    private readonly TrigramBag trigrams;
+    private readonly Sequential head;
+
+    public QueryTower(ModelConfig c) : base(nameof(QueryTower))
+    {
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.QueryMaxTokens, c.DModel);
+        encoder = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.QueryLayers, c.Dropout);
+        trigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
+        head = nn.Sequential(nn.Linear(2 * c.DModel, c.DModel), nn.GELU(), nn.Linear(c.DModel, c.Dim));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(QueryInputs q)
+    {
+        var padding = q.Tokens.eq(0);
+        var cls = encoder.call(embed.call(q.Tokens), padding).select(1, 0);
+        var joined = cat([cls, trigrams.call(q.Trigrams)], 1);
+        return nn.functional.normalize(head.call(joined), p: 2, dim: 1);
+    }
+}

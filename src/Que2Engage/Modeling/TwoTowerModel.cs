@@ -1,0 +1,91 @@
+using Que2Engage.Data;
+using Que2Engage.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Que2Engage.Modeling;
+
+/// <summary>
+/// A query tower and a document tower (Que2Search's or Que2Engage's) producing L2-normalised D-dim embeddings, plus
+/// the learnable engagement bias b of the multitask objective. Inference methods are thread-safe: they serialise on
+/// a lock (libtorch already parallelises each batch across the configured threads, and train/eval mode is
+/// module-wide state).
+/// </summary>
+public sealed class TwoTowerModel : nn.Module, IEmbeddingModel
+{
+    /// <summary>Products/queries per forward pass during inference.</summary>
+    public const int InferenceBatchSize = 256;
+
+    private readonly QueryTower queryTower;
+    private readonly nn.Module<DocumentInputs, Tensor> documentTower;
+    private readonly Parameter engagementBias;
+    private readonly object _inferenceLock = new();
+
+    public ModelConfig Config { get; }
+    public ContextStatistics ContextStatistics { get; }
+    public Featurizer Featurizer { get; }
+
+    public TwoTowerModel(ModelConfig config, ContextStatistics contextStatistics) : base(nameof(TwoTowerModel))
+    {
+        config.Validate();
+        Config = config;
+        ContextStatistics = contextStatistics;
+        Featurizer = new Featurizer(config, contextStatistics);
+        queryTower = new QueryTower(config);
+        documentTower = config.Kind == ModelKind.Que2Engage
+            ? new Que2EngageDocumentTower(config)
+            : new Que2SearchDocumentTower(config);
+        engagementBias = nn.Parameter(zeros(1));
+        RegisterComponents();
+    }
+
+    public int Dimension => Config.Dim;
+
+    /// <summary>The learnable bias b in σ(s·κ(q,d) + b) (multitask objective).</summary>
+    public Parameter EngagementBias => engagementBias;
+
+    /// <summary>Query embeddings (B×D) in the current train/eval mode, with gradients if enabled.</summary>
+    public Tensor EncodeQueries(IReadOnlyList<QueryFeatures> queries) => queryTower.call(Featurizer.ToTensors(queries));
+
+    /// <summary>Document embeddings (B×D) in the current train/eval mode, with gradients if enabled.</summary>
+    public Tensor EncodeDocuments(IReadOnlyList<ProductFeatures> products) => documentTower.call(Featurizer.ToTensors(products));
+
+    public float[][] EmbedQueries(IReadOnlyList<string> queries) =>
+        Infer(queries, batch => EncodeQueries(batch.Select(Featurizer.Query).ToList()));
+
+    public float[][] EmbedProducts(IReadOnlyList<Product> products) =>
+        Infer(products, batch => EncodeDocuments(batch.Select(Featurizer.Product).ToList()));
+
+    /// <summary>Fast path for a single query (serving).</summary>
+    public float[] EmbedQuery(string query) => EmbedQueries([query])[0];
+
+    private float[][] Infer<T>(IReadOnlyList<T> items, Func<IReadOnlyList<T>, Tensor> encode)
+    {
+        var result = new float[items.Count][];
+        lock (_inferenceLock)
+        {
+            bool wasTraining = training;
+            eval();
+            try
+            {
+                using var noGrad = no_grad();
+                for (int start = 0; start < items.Count; start += InferenceBatchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    int n = Math.Min(InferenceBatchSize, items.Count - start);
+                    var batch = new List<T>(n);
+                    for (int i = 0; i < n; i++) batch.Add(items[start + i]);
+                    var flat = encode(batch).contiguous().data<float>().ToArray();
+                    for (int i = 0; i < n; i++)
+                        result[start + i] = flat.AsSpan(i * Dimension, Dimension).ToArray();
+                }
+            }
+            finally
+            {
+                if (wasTraining) train();
+            }
+        }
+        return result;
+    }
+}

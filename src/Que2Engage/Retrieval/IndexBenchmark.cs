@@ -1,0 +1,142 @@
+using System.Diagnostics;
+
+namespace Que2Engage.Retrieval;
+
+/// <summary>Settings of <see cref="IndexBenchmark"/>.</summary>
+public sealed record IndexBenchmarkOptions
+{
+    public int Count { get; init; } = 100_000;
+    public int Queries { get; init; } = 1_000;
+    public int Dimension { get; init; } = 128;
+    /// <summary>"random" (uniform directions) or "clustered" (Gaussian blobs around random centres).</summary>
+    public string Distribution { get; init; } = "clustered";
+    public int Clusters { get; init; } = 100;
+    public int M { get; init; } = 16;
+    public int EfConstruction { get; init; } = 200;
+    public int[] Efs { get; init; } = [10, 20, 40, 80, 160];
+    public int K { get; init; } = 10;
+    public ulong Seed { get; init; } = 42;
+}
+
+/// <summary>One row of the recall-vs-speed table.</summary>
+/// <param name="QueriesPerCpuSecond">Queries per second of process CPU time: on a shared, oversubscribed machine this is the
+/// stable figure (wall-clock QPS also counts time spent descheduled).</param>
+public sealed record IndexBenchmarkRow(int Ef, double RecallAtK, double QueriesPerSecond, double QueriesPerCpuSecond, double MeanMicroseconds, double P99Microseconds);
+
+public sealed record IndexBenchmarkResult(IndexBenchmarkOptions Options, double BuildSeconds, double FlatQueriesPerSecond, IReadOnlyList<IndexBenchmarkRow> Rows);
+
+/// <summary>
+/// Recall@k vs single-thread QPS of <see cref="HnswIndex"/> at several ef, against exact ground truth from
+/// <see cref="FlatIndex"/>. Writes base.npy, queries.npy and gt.npy (top-k ids) so a Python reference
+/// (bench/hnswlib_compare.py) runs on the very same vectors. Deterministic vectors from the seed.
+/// </summary>
+public static class IndexBenchmark
+{
+    /// <summary>Norm of a clustered point's isotropic noise relative to its unit-length centre (before re-normalising).</summary>
+    public const float ClusterNoise = 0.5f;
+
+    public static IndexBenchmarkResult Run(IndexBenchmarkOptions o, string outDir, Action<string>? log = null)
+    {
+        if (o.Count < 1 || o.Queries < 1 || o.Dimension < 1 || o.K < 1 || o.Efs.Length == 0)
+            throw new InvalidInputException("bench index: count, queries, dimension, k and the ef list must be positive.");
+        Directory.CreateDirectory(outDir);
+        log?.Invoke($"generating {o.Count} {o.Distribution} base + {o.Queries} query vectors, dim {o.Dimension}");
+        var (data, queries) = Generate(o);
+        NpyFile.WriteFloat32(Path.Combine(outDir, "base.npy"), data, o.Count, o.Dimension);
+        NpyFile.WriteFloat32(Path.Combine(outDir, "queries.npy"), queries, o.Queries, o.Dimension);
+
+        var flat = new FlatIndex(o.Dimension, o.Count);
+        for (int i = 0; i < o.Count; i++) flat.Add(data.AsSpan(i * o.Dimension, o.Dimension));
+        flat.MaxDegreeOfParallelism = 1;
+        var truth = new int[o.Queries * o.K];
+        var sw = Stopwatch.StartNew();
+        for (int q = 0; q < o.Queries; q++)
+        {
+            var hits = flat.Search(queries.AsSpan(q * o.Dimension, o.Dimension), o.K);
+            for (int j = 0; j < o.K; j++) truth[q * o.K + j] = hits[j].Id;
+        }
+        double flatQps = o.Queries / sw.Elapsed.TotalSeconds;
+        NpyFile.WriteInt32(Path.Combine(outDir, "gt.npy"), truth, o.Queries, o.K);
+        log?.Invoke($"exact ground truth: {flatQps:F0} QPS single-thread");
+
+        var hnsw = new HnswIndex(o.Dimension, new HnswOptions { M = o.M, EfConstruction = o.EfConstruction, Seed = o.Seed }, o.Count);
+        sw.Restart();
+        for (int i = 0; i < o.Count; i++) hnsw.Add(data.AsSpan(i * o.Dimension, o.Dimension));
+        double build = sw.Elapsed.TotalSeconds;
+        log?.Invoke($"HNSW build (M {o.M}, efConstruction {o.EfConstruction}, 1 thread): {build:F1} s");
+
+        var rows = new List<IndexBenchmarkRow>();
+        var latencies = new double[o.Queries];
+        foreach (int ef in o.Efs)
+        {
+            var p = new SearchParameters(ef);
+            for (int q = 0; q < Math.Min(100, o.Queries); q++) hnsw.Search(queries.AsSpan(q * o.Dimension, o.Dimension), o.K, p); // warm-up
+            int found = 0;
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var total = Stopwatch.StartNew();
+            for (int q = 0; q < o.Queries; q++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                var hits = hnsw.Search(queries.AsSpan(q * o.Dimension, o.Dimension), o.K, p);
+                latencies[q] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+                var gt = truth.AsSpan(q * o.K, o.K);
+                foreach (var h in hits) if (gt.Contains(h.Id)) found++;
+            }
+            double seconds = total.Elapsed.TotalSeconds;
+            double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+            Array.Sort(latencies);
+            var row = new IndexBenchmarkRow(ef, found / (double)(o.Queries * o.K), o.Queries / seconds, o.Queries / Math.Max(1e-9, cpuSeconds),
+                latencies.Average(), latencies[Math.Min(o.Queries - 1, (int)Math.Ceiling(0.99 * o.Queries) - 1)]);
+            rows.Add(row);
+            log?.Invoke($"ef {ef,5}: recall@{o.K} {row.RecallAtK:F4}  {row.QueriesPerSecond,9:F0} QPS wall  {row.QueriesPerCpuSecond,9:F0} QPS/CPU-s  mean {row.MeanMicroseconds:F1} µs  p99 {row.P99Microseconds:F1} µs");
+        }
+        return new IndexBenchmarkResult(o, build, flatQps, rows);
+    }
+
+    /// <summary>The benchmark vectors: row-major, L2-normalised, from a SplitMix64/Box–Muller stream of the seed.</summary>
+    public static (float[] Base, float[] Queries) Generate(IndexBenchmarkOptions o)
+    {
+        var rng = new SplitMix(o.Seed);
+        int d = o.Dimension;
+        float[]? centres = null;
+        if (o.Distribution == "clustered")
+        {
+            centres = new float[o.Clusters * d];
+            for (int c = 0; c < o.Clusters; c++) Fill(rng, centres.AsSpan(c * d, d), null, 1f);
+        }
+        else if (o.Distribution != "random")
+            throw new InvalidInputException($"bench index: unknown distribution '{o.Distribution}' (expected random or clustered).");
+        var all = new float[(o.Count + o.Queries) * d];
+        for (int i = 0; i < o.Count + o.Queries; i++)
+        {
+            var centre = centres is null ? null : centres.AsSpan((int)(rng.Next() % (ulong)o.Clusters) * d, d).ToArray();
+            Fill(rng, all.AsSpan(i * d, d), centre, centre is null ? 1f : ClusterNoise / MathF.Sqrt(d));
+        }
+        return (all[..(o.Count * d)], all[(o.Count * d)..]);
+    }
+
+    private static void Fill(SplitMix rng, Span<float> v, float[]? centre, float sigma)
+    {
+        double norm = 0;
+        for (int j = 0; j < v.Length; j++)
+        {
+            double u1 = ((rng.Next() >> 11) + 1) * (1.0 / (1UL << 53)), u2 = (rng.Next() >> 11) * (1.0 / (1UL << 53));
+            float x = (float)(sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2)) + (centre?[j] ?? 0f);
+            v[j] = x;
+            norm += (double)x * x;
+        }
+        float inv = (float)(1 / Math.Sqrt(norm));
+        for (int j = 0; j < v.Length; j++) v[j] *= inv;
+    }
+
+    private sealed class SplitMix(ulong state)
+    {
+        public ulong Next()
+        {
+            ulong z = state += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Que2Engage.Retrieval;
+
+/// <summary>manifest.json of a catalog index directory: what was built, with which model, and how big it is.</summary>
+public sealed record IndexManifest
+{
+    public const string FileName = "manifest.json";
+    public const string FormatName = "que2engage-catalog-index";
+    public const int CurrentVersion = 1;
+    public const string VectorsFile = "vectors.q2v";
+    public const string LexicalDirectory = "lexical";
+    public const string ProductsFile = "products.jsonl";
+
+    [JsonPropertyName("format")] public string Format { get; init; } = FormatName;
+    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentVersion;
+    [JsonPropertyName("created_utc")] public DateTime CreatedUtc { get; init; }
+    [JsonPropertyName("updated_utc")] public DateTime UpdatedUtc { get; init; }
+    /// <summary>The model directory the vectors were made with (absolute path); queries must use the same model.</summary>
+    [JsonPropertyName("model_path")] public string? ModelPath { get; init; }
+    [JsonPropertyName("dimension")] public int Dimension { get; init; }
+    [JsonPropertyName("products")] public int Products { get; init; }
+    [JsonPropertyName("vector_kind")] public string VectorKind { get; init; } = FlatIndex.KindName;
+    [JsonPropertyName("hnsw_m")] public int? HnswM { get; init; }
+    [JsonPropertyName("hnsw_ef_construction")] public int? HnswEfConstruction { get; init; }
+    [JsonPropertyName("hnsw_seed")] public ulong? HnswSeed { get; init; }
+    [JsonPropertyName("embed_seconds")] public double EmbedSeconds { get; init; }
+    [JsonPropertyName("index_seconds")] public double IndexSeconds { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public void Write(string directory) =>
+        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
+
+    public static IndexManifest Read(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (!Directory.Exists(directory)) throw new InvalidInputException($"{directory}: the index directory does not exist.");
+        if (!File.Exists(path)) throw new InvalidInputException($"{directory}: not a Que2Engage index (no {FileName}).");
+        IndexManifest? m;
+        try { m = JsonSerializer.Deserialize<IndexManifest>(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidInputException($"{path}: unreadable manifest: {e.Message}", e); }
+        if (m is null || m.Format != FormatName) throw new InvalidInputException($"{path}: not a Que2Engage index manifest.");
+        if (m.FormatVersion != CurrentVersion)
+            throw new InvalidInputException($"{path}: index format version {m.FormatVersion} is not supported (this build reads {CurrentVersion}); rebuild the index.");
+        return m;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text;
+
+namespace Que2Engage.Retrieval;
+
+/// <summary>
+/// The on-disk format shared by every vector index (format version 1, little-endian):
+/// <code>
+/// offset size
+///  0      8   magic "Q2EVIDX\n"
+///  8      4   format version (uint32) = 1
+/// 12      4   kind (uint32): 1 = flat, 2 = hnsw
+/// 16      4   dimension (int32)
+/// 20      4   count (int32)
+/// 24      8   body length in bytes (int64): the kind's parameters + payload, between this header and the trailer
+/// 32      …   body (see <see cref="FlatIndex"/> and <see cref="HnswIndex"/>)
+/// end-4   4   CRC-32 (zlib) of every preceding byte
+/// </code>
+/// The body length lets a truncated or padded file be reported before anything is allocated; the CRC catches
+/// flipped bytes anywhere. Files are written to a temp file and renamed (<see cref="IndexFileWriter"/>).
+/// </summary>
+public static class VectorIndexFile
+{
+    public const int FormatVersion = 1;
+    internal const int HeaderBytes = 32;
+    internal const int TrailerBytes = 4;
+    internal static readonly byte[] Magic = Encoding.ASCII.GetBytes("Q2EVIDX\n");
+
+    internal const uint KindFlat = 1;
+    internal const uint KindHnsw = 2;
+
+    internal readonly record struct Header(uint Kind, int Dimension, int Count, long BodyBytes);
+
+    internal static void WriteHeader(IndexFileWriter w, uint kind, int dimension, int count, long bodyBytes)
+    {
+        w.WriteBytes(Magic);
+        w.WriteUInt32(FormatVersion);
+        w.WriteUInt32(kind);
+        w.WriteInt32(dimension);
+        w.WriteInt32(count);
+        w.WriteInt64(bodyBytes);
+    }
+
+    internal static Header ReadHeader(IndexFileReader r)
+    {
+        if (r.Length < HeaderBytes + TrailerBytes)
+            throw r.Error($"not a Que2Engage vector index: the file has {r.Length} bytes, fewer than a header.");
+        Span<byte> magic = stackalloc byte[8];
+        r.ReadBytes(magic);
+        if (!magic.SequenceEqual(Magic))
+            throw r.Error("not a Que2Engage vector index (bad magic bytes at the start of the file).");
+        uint version = r.ReadUInt32();
+        if (version != FormatVersion)
+            throw r.Error($"vector index format version {version} is not supported (this build reads version {FormatVersion}).");
+        uint kind = r.ReadUInt32();
+        if (kind is not (KindFlat or KindHnsw))
+            throw r.Error($"unknown vector index kind code {kind} in the header (expected 1 = flat or 2 = hnsw).");
+        int dimension = r.ReadInt32();
+        int count = r.ReadInt32();
+        long body = r.ReadInt64();
+        if (dimension < 1 || dimension > 1 << 16) throw r.Error($"corrupt header: dimension {dimension} is out of range.");
+        if (count < 0) throw r.Error($"corrupt header: count {count} is negative.");
+        if (body < 0) throw r.Error($"corrupt header: body length {body} is negative.");
+        long expected = HeaderBytes + body + TrailerBytes;
+        if (r.Length < expected)
+            throw r.Error($"the file is truncated: the header promises {expected} bytes but the file has {r.Length}.");
+        if (r.Length > expected)
+            throw r.Error($"the file has {r.Length - expected} bytes more than its header promises ({expected}); it is corrupt or not a single index.");
+        return new Header(kind, dimension, count, body);
+    }
+
+    /// <summary>Loads any vector index written by <see cref="IVectorIndex.Save"/>; the kind comes from the header.</summary>
+    /// <exception cref="InvalidInputException">The file is missing, foreign, truncated, corrupt or of an unknown version.</exception>
+    public static IVectorIndex Load(string path)
+    {
+        using var r = new IndexFileReader(path);
+        var h = ReadHeader(r);
+        IVectorIndex index = h.Kind == KindFlat ? FlatIndex.ReadBody(r, h) : HnswIndex.ReadBody(r, h);
+        r.VerifyChecksum();
+        if (index is HnswIndex hnsw) hnsw.ValidateGraph(r);
+        return index;
+    }
+
+    /// <summary>The kind name stored in a file's header, without loading it.</summary>
+    public static string PeekKind(string path)
+    {
+        using var r = new IndexFileReader(path);
+        return ReadHeader(r).Kind == KindFlat ? FlatIndex.KindName : HnswIndex.KindName;
+    }
+}

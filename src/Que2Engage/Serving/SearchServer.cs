@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Que2Engage.Modeling;
+using Que2Engage.Retrieval;
+
+namespace Que2Engage.Serving;
+
+/// <summary>
+/// The hybrid search HTTP service (ASP.NET Core minimal API over Kestrel):
+/// <list type="bullet">
+/// <item><c>GET /search?q=&amp;k=&amp;mode=&amp;ef=</c> → JSON results (<see cref="SearchHitView"/>).</item>
+/// <item><c>POST /embed</c> with <c>{"query": "..."}</c> → the query's embedding.</item>
+/// <item><c>GET /healthz</c>, <c>GET /metrics</c> (Prometheus text), <c>GET /</c> the search page.</item>
+/// </list>
+/// Every input is bounded (query ≤ 512 chars, 1 ≤ k ≤ 1000, known mode, ef, body size); a bad request gets 400 with
+/// an RFC 7807 problem body. Without a model only lexical search is served.
+/// </summary>
+public static class SearchServer
+{
+    public static WebApplication Build(CatalogIndex index, IEmbeddingModel? model, SearchServerOptions? options = null)
+    {
+        options ??= new SearchServerOptions();
+        if (model is not null) index.CheckModel(model);
+        if (!IPAddress.TryParse(options.Host, out var address))
+            throw new InvalidInputException($"--host: '{options.Host}' is not an IP address.");
+        if (options.Port < 0 || options.Port > 65535) throw new InvalidInputException($"--port must be in 0..65535 (got {options.Port}).");
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(address, options.Port);
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
+
+        var app = builder.Build();
+        var metrics = new ServerMetrics();
+
+        app.Use(async (ctx, next) =>
+        {
+            long start = Stopwatch.GetTimestamp();
+            try { await next(ctx); }
+            finally
+            {
+                var route = ctx.Request.Path.Value switch
+                {
+                    "/search" or "/embed" or "/healthz" or "/metrics" or "/" => ctx.Request.Path.Value!,
+                    _ => "other",
+                };
+                metrics.Record(route, ctx.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+        });
+
+        app.MapGet("/healthz", () => Results.Json(new { status = "ok", products = index.Count, model = model is not null, vector_kind = index.Vectors.Kind }));
+
+        app.MapGet("/metrics", () => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
+
+        app.MapGet("/search", async (HttpContext ctx) =>
+        {
+            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: true);
+            if (parsed.Error is not null) return BadRequest(parsed.Error);
+            var r = parsed.Request!;
+            if (r.Mode != SearchMode.Lexical && model is null)
+                return BadRequest($"mode '{r.Mode.ToWire()}' needs a model and the server has none; use mode=lexical.");
+            long start = Stopwatch.GetTimestamp();
+            var vector = r.Mode == SearchMode.Lexical ? null : index.EmbedQuery(model!, r.Query);
+            var hits = await index.SearchAsync(r.Query, vector, r.K, r.Mode, r.Ef, ctx.RequestAborted);
+            return Results.Json(new SearchResponse(r.Query, r.Mode.ToWire(), r.K, Stopwatch.GetElapsedTime(start).TotalMilliseconds,
+                hits.Select(SearchHitView.From).ToList()));
+        });
+
+        app.MapPost("/embed", async (HttpContext ctx) =>
+        {
+            if (model is null) return BadRequest("the server has no model loaded.");
+            EmbedRequest? body;
+            try { body = await ctx.Request.ReadFromJsonAsync<EmbedRequest>(ctx.RequestAborted); }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+            {
+                return BadRequest("the body must be JSON like {\"query\": \"red sofa\"}.");
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return Results.Problem(statusCode: 413, title: "Payload too large", detail: $"the body is limited to {options.MaxRequestBodyBytes} bytes.");
+            }
+            if (body?.Query is null) return BadRequest("missing 'query'.");
+            if (body.Query.Length > options.MaxQueryLength) return BadRequest($"'query' is longer than {options.MaxQueryLength} characters.");
+            var vector = index.EmbedQuery(model, body.Query);
+            return Results.Json(new EmbedResponse(body.Query, vector.Length, vector));
+        });
+
+        app.MapGet("/", async (HttpContext ctx) =>
+        {
+            bool asked = ctx.Request.Query.ContainsKey("q");
+            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: false);
+            string modeText = ctx.Request.Query["mode"].ToString() is { Length: > 0 } m ? m : (model is null ? "lexical" : "hybrid");
+            IReadOnlyList<CatalogHit>? hits = null;
+            string? error = parsed.Error;
+            int status = 200;
+            if (error is null && asked && parsed.Request!.Query.Length > 0)
+            {
+                var r = parsed.Request;
+                if (model is null && !ctx.Request.Query.ContainsKey("mode")) r = r with { Mode = SearchMode.Lexical };
+                if (r.Mode != SearchMode.Lexical && model is null) error = "This server has no model; choose lexical.";
+                else hits = await index.SearchAsync(r.Query, r.Mode == SearchMode.Lexical ? null : index.EmbedQuery(model!, r.Query), r.K, r.Mode, r.Ef, ctx.RequestAborted);
+            }
+            if (error is not null) status = 400;
+            return Results.Content(SearchPage.Render(ctx.Request.Query["q"].ToString(), modeText, hits, error, index.Count), "text/html; charset=utf-8", statusCode: status);
+        });
+
+        return app;
+    }
+
+    private static IResult BadRequest(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+
+    public sealed record SearchResponse(
+        [property: JsonPropertyName("query")] string Query,
+        [property: JsonPropertyName("mode")] string Mode,
+        [property: JsonPropertyName("k")] int K,
+        [property: JsonPropertyName("took_ms")] double TookMs,
+        [property: JsonPropertyName("hits")] IReadOnlyList<SearchHitView> Hits);
+
+    public sealed record EmbedRequest([property: JsonPropertyName("query")] string? Query);
+
+    public sealed record EmbedResponse(
+        [property: JsonPropertyName("query")] string Query,
+        [property: JsonPropertyName("dimension")] int Dimension,
+        [property: JsonPropertyName("vector")] float[] Vector);
+}

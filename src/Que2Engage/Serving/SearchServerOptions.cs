@@ -1,0 +1,16 @@
+namespace Que2Engage.Serving;
+
+/// <summary>Where the server listens and the size limits it enforces on every input.</summary>
+public sealed record SearchServerOptions
+{
+    /// <summary>Loopback by default: exposing the service is a deliberate choice (--host 0.0.0.0).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+    /// <summary>0 picks a free port (tests).</summary>
+    public int Port { get; init; } = 8080;
+    public int MaxQueryLength { get; init; } = 512;
+    public int MaxK { get; init; } = 1000;
+    public int DefaultK { get; init; } = 10;
+    public int MaxEf { get; init; } = 10_000;
+    /// <summary>Largest accepted request body (POST /embed) in bytes.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 16 * 1024;
+}

@@ -1,0 +1,11 @@
+namespace Que2Engage.Text;
+
+/// <summary>Rebuilds a tokenizer from saved settings.</summary>
+public static class TokenizerFactory
+{
+    public static ITokenizer Create(TokenizerSettings settings) => settings.Kind switch
+    {
+        HashingSubwordTokenizer.KindName => new HashingSubwordTokenizer(settings),
+        _ => throw new InvalidInputException($"unknown tokenizer kind '{settings.Kind}' (known: {HashingSubwordTokenizer.KindName})"),
+    };
+}

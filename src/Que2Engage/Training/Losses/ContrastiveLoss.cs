@@ -1,0 +1,20 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Que2Engage.Training.Losses;
+
+/// <summary>
+/// Que2Search's in-batch contrastive loss: cross-entropy over the B×B logits s·κ(q_i, d_j) with target i.
+/// Embeddings are L2-normalised, so κ is a dot product. <paramref name="exclude"/> (B×B, true = drop) removes
+/// off-diagonal columns that are not real negatives (the same product or the same query text twice in a batch).
+/// </summary>
+public static class ContrastiveLoss
+{
+    public static Tensor Compute(Tensor queries, Tensor documents, double scale, Tensor? exclude = null)
+    {
+        var logits = queries.matmul(documents.t()) * scale;
+        if (exclude is not null) logits = logits.masked_fill(exclude, double.NegativeInfinity);
+        var target = arange(queries.shape[0], dtype: ScalarType.Int64);
+        return nn.functional.cross_entropy(logits, target);
+    }
+}

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using Que2Engage.Data;
+using Que2Engage.Modeling;
+using Que2Engage.Training.Losses;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Que2Engage.Training;
+
+/// <summary>
+/// Trains a two-tower model with Adam on one of the three objectives and writes MODEL_DIR (config.json,
+/// weights.bin, metrics.jsonl, checkpoint/). Deterministic for a given seed and thread count: the data order is a
+/// function of (seed, position) and torch's RNG (dropout, modality dropout) is re-seeded from (seed, step) at every
+/// step, which is also what makes <see cref="TrainingOptions.Resume"/> continue exactly.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>
+    /// Steps when neither --steps nor --epochs is given. Measured on the 2-core machine (BENCHMARKS.md): the small
+    /// preset trains this many steps of batch 256 in about 3–4 minutes.
+    /// </summary>
+    public const int DefaultSteps = 300;
+
+    public static TrainingResult Train(IReadOnlyList<Product> products, IReadOnlyList<Impression> trainImpressions,
+        TrainingOptions options, string modelDir, Action<TrainingProgress>? onProgress = null,
+        CancellationToken ct = default)
+    {
+        options.Validate();
+        if (products.Count == 0) throw new InvalidInputException("the catalogue has no products");
+        if (trainImpressions.Count == 0) throw new InvalidInputException("there are no training impressions");
+        torch.set_num_threads(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
+
+        var productsById = new Dictionary<string, Product>(StringComparer.Ordinal);
+        foreach (var p in products) productsById.TryAdd(p.ProductId, p);
+        var built = TrainingExampleBuilder.Build(trainImpressions, options.Objective, productsById.Keys.ToHashSet(StringComparer.Ordinal), options.Seed);
+        if (built.Examples.Count < 2)
+            throw new InvalidInputException(
+                $"only {built.Examples.Count} usable training example(s) for the {options.Objective.ToString().ToLowerInvariant()} objective " +
+                $"({built.SkippedUnknownProducts} impression(s) name products missing from the catalogue)");
+
+        Directory.CreateDirectory(modelDir);
+        var resumeFrom = options.Resume ? CheckpointStore.TryRead(modelDir) : null;
+        ModelConfig config;
+        ContextStatistics stats;
+        if (resumeFrom is not null)
+        {
+            if (resumeFrom.Objective != options.Objective || resumeFrom.Config.Kind != options.Model)
+                throw new InvalidInputException(
+                    $"{CheckpointStore.DirectoryFor(modelDir)}: the checkpoint is a {resumeFrom.Config.Kind}/{resumeFrom.Objective} run; " +
+                    $"cannot resume it as {options.Model}/{options.Objective}");
+            config = resumeFrom.Config;
+            stats = resumeFrom.ContextStatistics;
+        }
+        else
+        {
+            config = options.BuildModelConfig(ImageDimension(products));
+            stats = ContextStatistics.FromCatalogue(products);
+        }
+
+        int batchSize = config.BatchSize;
+        int totalSteps = options.Steps
+            ?? (options.Epochs is int e ? (int)Math.Max(1, (long)e * built.Examples.Count / batchSize) : DefaultSteps);
+        int warmup = options.WarmupSteps ?? Math.Min(50, totalSteps / 10);
+
+        torch.manual_seed(options.Seed);
+        using var model = new TwoTowerModel(config, stats);
+        using var optimizer = optim.Adam(model.parameters(), lr: config.LearningRate);
+        int step = 0;
+        long position = 0;
+        var lossCurve = new List<double>();
+        if (resumeFrom is not null)
+        {
+            CheckpointStore.Restore(modelDir, resumeFrom, model, optimizer);
+            step = resumeFrom.Step;
+            position = resumeFrom.Position;
+            lossCurve.AddRange(resumeFrom.LossCurve);
+        }
+        int lastCheckpoint = step;
+
+        var sampler = new BatchSampler(built.Examples, options.Seed);
+        var productFeatures = new Dictionary<string, ProductFeatures>(StringComparer.Ordinal);
+        var queryFeatures = new Dictionary<string, QueryFeatures>(StringComparer.Ordinal);
+        ProductFeatures Doc(string id) =>
+            productFeatures.TryGetValue(id, out var f) ? f : productFeatures[id] = model.Featurizer.Product(productsById[id]);
+        QueryFeatures Query(string q) =>
+            queryFeatures.TryGetValue(q, out var f) ? f : queryFeatures[q] = model.Featurizer.Query(q);
+
+        using var metrics = new MetricsLog(modelDir, step);
+        var clock = Stopwatch.StartNew();
+        int stepsThisRun = 0;
+        model.train();
+
+        CheckpointState State() => new()
+        {
+            Step = step, Position = position, Seed = options.Seed, Objective = options.Objective, Config = config,
+            ContextStatistics = stats, WeightsFile = "", OptimizerFile = "", LossCurve = [.. lossCurve],
+        };
+
+        while (step < totalSteps)
+        {
+            ct.ThrowIfCancellationRequested();
+            var stepClock = Stopwatch.StartNew();
+            int next = step + 1;
+            double lr = warmup > 0 && next <= warmup ? config.LearningRate * next / warmup : config.LearningRate;
+            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+
+            var batch = sampler.Batch(position, batchSize);
+            double loss;
+            double? lossRel = null, lossEng = null;
+            using (var scope = NewDisposeScope())
+            {
+                torch.manual_seed(StepSeed(options.Seed, next));
+                optimizer.zero_grad();
+                var q = model.EncodeQueries(batch.Select(x => Query(x.Query)).ToList());
+                var d = model.EncodeDocuments(batch.Select(x => Doc(x.ProductId)).ToList());
+                var sameQuery = CollisionMask(batch.Select(x => x.Query).ToList(), batch.Select(x => x.Query).ToList());
+                var sameProduct = CollisionMask(batch.Select(x => x.ProductId).ToList(), batch.Select(x => x.ProductId).ToList());
+                var exclude = sameQuery.logical_or(sameProduct).logical_and(eye(batchSize, dtype: ScalarType.Bool).logical_not());
+                Tensor total;
+                switch (options.Objective)
+                {
+                    case Objective.Contrastive:
+                        total = ContrastiveLoss.Compute(q, d, config.Scale, exclude);
+                        break;
+                    case Objective.Mixed:
+                    {
+                        var negIds = batch.Select(x => x.NegativeProductId ?? x.ProductId).ToList();
+                        var n = model.EncodeDocuments(negIds.Select(Doc).ToList());
+                        var has = torch.tensor(batch.Select(x => x.NegativeProductId is not null).ToArray());
+                        // A row's hard negative that is another row's positive would be a false negative column.
+                        var negCollision = CollisionMask(batch.Select(x => x.ProductId).ToList(), negIds);
+                        total = MixedBatchLoss.Compute(q, d, n, has, config.Scale, exclude, negCollision);
+                        break;
+                    }
+                    default:
+                    {
+                        var y = torch.tensor(batch.Select(x => x.Engaged).ToArray());
+                        var parts = MultitaskLoss.Compute(q, d, y, model.EngagementBias, config.Scale, options.Lambda1, options.Lambda2, exclude);
+                        total = parts.Total;
+                        lossRel = parts.Relevance.item<float>();
+                        lossEng = parts.Engagement.item<float>();
+                        break;
+                    }
+                }
+                loss = total.item<float>();
+                if (!double.IsFinite(loss))
+                {
+                    metrics.Flush();
+                    throw new Que2EngageException(
+                        $"training diverged at step {next}: loss is {loss}. " +
+                        (lastCheckpoint > 0
+                            ? $"The last good checkpoint (step {lastCheckpoint}) is kept in {CheckpointStore.DirectoryFor(modelDir)}; lower --lr and run again with --resume."
+                            : "No checkpoint was written yet; lower --lr and run again."));
+                }
+                total.backward();
+                optimizer.step();
+            }
+            step = next;
+            position += batchSize;
+            stepsThisRun++;
+            lossCurve.Add(loss);
+            double eps = batchSize / Math.Max(1e-9, stepClock.Elapsed.TotalSeconds);
+            metrics.Write(new StepMetrics(step, loss, lossRel, lossEng, lr, eps));
+
+            if (step % options.CheckpointEvery == 0 || step == totalSteps)
+            {
+                metrics.Flush();
+                CheckpointStore.Save(modelDir, State(), model, optimizer);
+                lastCheckpoint = step;
+            }
+            var elapsed = clock.Elapsed;
+            double runEps = stepsThisRun * (double)batchSize / Math.Max(1e-9, elapsed.TotalSeconds);
+            var eta = TimeSpan.FromSeconds((totalSteps - step) * elapsed.TotalSeconds / stepsThisRun);
+            onProgress?.Invoke(new TrainingProgress(step, totalSteps, loss, runEps, elapsed, eta));
+        }
+
+        metrics.Flush();
+        if (lastCheckpoint != step) CheckpointStore.Save(modelDir, State(), model, optimizer);
+        ModelStore.Save(model, modelDir);
+        var runTime = clock.Elapsed;
+        double examplesPerSecond = stepsThisRun == 0 ? 0 : stepsThisRun * (double)batchSize / Math.Max(1e-9, runTime.TotalSeconds);
+        return new TrainingResult(step, lossCurve.Count > 0 ? lossCurve[^1] : double.NaN, lossCurve, examplesPerSecond, runTime);
+    }
+
+    /// <summary>The image-embedding dimension of the catalogue (0 when no product has an image).</summary>
+    public static int ImageDimension(IReadOnlyList<Product> products)
+    {
+        foreach (var p in products)
+            foreach (var v in p.ImageEmbeddings ?? [])
+                if (v is { Length: > 0 }) return v.Length;
+        return 0;
+    }
+
+    private static long StepSeed(int seed, int step) => unchecked((long)(SplitMix64.For(seed, step).Next() >> 1));
+
+    /// <summary>B×B bool: rows[i] == cols[j].</summary>
+    private static Tensor CollisionMask(IReadOnlyList<string> rows, IReadOnlyList<string> cols)
+    {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        long Id(string s) => ids.TryGetValue(s, out var v) ? v : ids[s] = ids.Count;
+        var r = torch.tensor(rows.Select(Id).ToArray());
+        var c = torch.tensor(cols.Select(Id).ToArray());
+        return r.unsqueeze(1).eq(c.unsqueeze(0));
+    }
+}

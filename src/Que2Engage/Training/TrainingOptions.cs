@@ -1,0 +1,95 @@
+using Que2Engage.Modeling;
+
+namespace Que2Engage.Training;
+
+/// <summary>
+/// What to train and how. Null knobs fall back to the preset (<see cref="ModelConfig.Preset"/>). Steps win over
+/// Epochs; with neither, <see cref="Trainer.DefaultSteps"/> is used (sized to train the small preset in a few
+/// minutes on 2 CPU cores).
+/// </summary>
+public sealed record TrainingOptions
+{
+    public ModelKind Model { get; init; } = ModelKind.Que2Engage;
+    /// <summary>Que2Search only: add the contextual encoder to the fusion.</summary>
+    public bool ContextEncoder { get; init; }
+    public Objective Objective { get; init; } = Objective.Multitask;
+    /// <summary>Que2Engage only: modality dropout (δ_c, δ_i, δ_t from the config).</summary>
+    public bool ModalityDropout { get; init; }
+    public string Preset { get; init; } = "small";
+    public int? Steps { get; init; }
+    public int? Epochs { get; init; }
+    public int? BatchSize { get; init; }
+    public double? LearningRate { get; init; }
+    public int Seed { get; init; } = 1;
+    public double Lambda1 { get; init; } = 0.8;
+    public double Lambda2 { get; init; } = 0.2;
+    /// <summary>libtorch intra-op threads; 0 = the machine's cores.</summary>
+    public int Threads { get; init; }
+    public int CheckpointEvery { get; init; } = 200;
+    public bool Resume { get; init; }
+    /// <summary>Linear learning-rate warm-up steps (null = min(50, steps/10)).</summary>
+    public int? WarmupSteps { get; init; }
+
+    // Model overrides (null = preset value).
+    public int? DModel { get; init; }
+    public int? Heads { get; init; }
+    public int? Ffn { get; init; }
+    public int? QueryLayers { get; init; }
+    public int? TextLayers { get; init; }
+    public int? FusionLayers { get; init; }
+    public int? Dim { get; init; }
+    public int? QueryMaxTokens { get; init; }
+    public int? DocMaxTokens { get; init; }
+    public int? VocabSize { get; init; }
+    public int? TrigramBuckets { get; init; }
+    public double? Dropout { get; init; }
+    public double? ContextDropRate { get; init; }
+    public double? ImageDropRate { get; init; }
+    public double? TextDropRate { get; init; }
+
+    /// <summary>The model configuration these options describe, for images of dimension <paramref name="imageDim"/>.</summary>
+    public ModelConfig BuildModelConfig(int imageDim)
+    {
+        var p = ModelConfig.Preset(Preset);
+        var config = p with
+        {
+            Kind = Model,
+            ContextEncoder = Model == ModelKind.Que2Search && ContextEncoder,
+            ModalityDropout = Model == ModelKind.Que2Engage && ModalityDropout,
+            ImageDim = imageDim,
+            DModel = DModel ?? p.DModel,
+            Heads = Heads ?? p.Heads,
+            Ffn = Ffn ?? p.Ffn,
+            QueryLayers = QueryLayers ?? p.QueryLayers,
+            TextLayers = TextLayers ?? p.TextLayers,
+            FusionLayers = FusionLayers ?? p.FusionLayers,
+            Dim = Dim ?? p.Dim,
+            QueryMaxTokens = QueryMaxTokens ?? p.QueryMaxTokens,
+            DocMaxTokens = DocMaxTokens ?? p.DocMaxTokens,
+            Dropout = Dropout ?? p.Dropout,
+            ContextDropRate = ContextDropRate ?? p.ContextDropRate,
+            ImageDropRate = ImageDropRate ?? p.ImageDropRate,
+            TextDropRate = TextDropRate ?? p.TextDropRate,
+            BatchSize = BatchSize ?? p.BatchSize,
+            LearningRate = LearningRate ?? p.LearningRate,
+            Tokenizer = p.Tokenizer with
+            {
+                VocabSize = VocabSize ?? p.Tokenizer.VocabSize,
+                TrigramBuckets = TrigramBuckets ?? p.Tokenizer.TrigramBuckets,
+            },
+        };
+        config.Validate();
+        return config;
+    }
+
+    public void Validate()
+    {
+        if (Steps is <= 0) throw new InvalidInputException($"--steps must be > 0 (got {Steps})");
+        if (Epochs is <= 0) throw new InvalidInputException($"--epochs must be > 0 (got {Epochs})");
+        if (Threads < 0) throw new InvalidInputException($"--threads must be ≥ 0 (got {Threads})");
+        if (CheckpointEvery <= 0) throw new InvalidInputException($"checkpoint interval must be > 0 (got {CheckpointEvery})");
+        if (Lambda1 < 0 || Lambda2 < 0 || Lambda1 + Lambda2 <= 0)
+            throw new InvalidInputException($"--lambda1/--lambda2 must be ≥ 0 and not both 0 (got {Lambda1}, {Lambda2})");
+        if (WarmupSteps is < 0) throw new InvalidInputException($"warm-up steps must be ≥ 0 (got {WarmupSteps})");
+    }
+}

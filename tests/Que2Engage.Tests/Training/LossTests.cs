@@ -1,0 +1,102 @@
+using Que2Engage.Training.Losses;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Que2Engage.Tests.Training;
+
+public class LossTests
+{
+    private const double S = 20;
+
+    // Unit vectors at angles, so κ is cos(a - b).
+    private static double[][] Unit(params double[] angles) => angles.Select(a => new[] { Math.Cos(a), Math.Sin(a) }).ToArray();
+    private static Tensor T(double[][] rows) => torch.tensor(rows.SelectMany(r => r.Select(x => (float)x)).ToArray(), [rows.Length, rows[0].Length]);
+    private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
+
+    private static double SoftmaxCe(double[] logits, int target)
+    {
+        var finite = logits.Where(double.IsFinite).ToArray();
+        double max = finite.Max();
+        double lse = max + Math.Log(finite.Sum(l => Math.Exp(l - max)));
+        return lse - logits[target];
+    }
+
+    [Fact]
+    public void ContrastiveMatchesHandComputation()
+    {
+        using var scope = NewDisposeScope();
+        var q = Unit(0.1, 1.0, 2.0);
+        var d = Unit(0.3, 0.9, 2.5);
+        double expected = 0;
+        for (int i = 0; i < 3; i++) expected += SoftmaxCe(d.Select(dj => S * Dot(q[i], dj)).ToArray(), i);
+        expected /= 3;
+        double actual = ContrastiveLoss.Compute(T(q), T(d), S).item<float>();
+        Assert.Equal(expected, actual, 4);
+    }
+
+    [Fact]
+    public void ContrastiveExcludedColumnsAreIgnored()
+    {
+        using var scope = NewDisposeScope();
+        var q = Unit(0.1, 1.0);
+        var d = Unit(0.3, 0.9);
+        var exclude = torch.tensor(new[] { false, true, false, false }, [2, 2]);
+        double expected = (SoftmaxCe([S * Dot(q[0], d[0]), double.NegativeInfinity], 0)
+                           + SoftmaxCe([S * Dot(q[1], d[0]), S * Dot(q[1], d[1])], 1)) / 2;
+        Assert.Equal(expected, ContrastiveLoss.Compute(T(q), T(d), S, exclude).item<float>(), 4);
+    }
+
+    [Fact]
+    public void MixedBatchMatchesHandComputationWithMaskedMissingNegative()
+    {
+        using var scope = NewDisposeScope();
+        var q = Unit(0.1, 1.0, 2.0);
+        var p = Unit(0.3, 0.9, 2.5);
+        var n = Unit(0.2, 1.5, 0.0);
+        bool[] has = [true, false, true];
+        double expected = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            var logits = p.Select(pj => S * Dot(q[i], pj))
+                .Concat(n.Select((nj, j) => has[j] ? S * Dot(q[i], nj) : double.NegativeInfinity)).ToArray();
+            expected += SoftmaxCe(logits, i);
+        }
+        expected /= 3;
+        double actual = MixedBatchLoss.Compute(T(q), T(p), T(n), torch.tensor(has), S).item<float>();
+        Assert.Equal(expected, actual, 4);
+        // The hard negatives make the loss strictly larger than the plain in-batch loss.
+        Assert.True(actual > ContrastiveLoss.Compute(T(q), T(p), S).item<float>());
+    }
+
+    [Fact]
+    public void MultitaskMatchesHandComputation()
+    {
+        using var scope = NewDisposeScope();
+        var q = Unit(0.1, 1.0);
+        var d = Unit(0.3, 2.0);
+        bool[] y = [true, false];
+        double b = -0.7, l1 = 0.8, l2 = 0.2;
+        double rel = (SoftmaxCe([S * Dot(q[0], d[0]), S * Dot(q[0], d[1])], 0)
+                      + SoftmaxCe([S * Dot(q[1], d[0]), S * Dot(q[1], d[1])], 1)) / 2;
+        double Bce(double logit, bool label)
+        {
+            double p = 1 / (1 + Math.Exp(-logit));
+            return -(label ? Math.Log(p) : Math.Log(1 - p));
+        }
+        double eng = (Bce(S * Dot(q[0], d[0]) + b, y[0]) + Bce(S * Dot(q[1], d[1]) + b, y[1])) / 2;
+        var parts = MultitaskLoss.Compute(T(q), T(d), torch.tensor(y), torch.tensor(new[] { (float)b }), S, l1, l2);
+        Assert.Equal(rel, parts.Relevance.item<float>(), 4);
+        Assert.Equal(eng, parts.Engagement.item<float>(), 4);
+        Assert.Equal(l1 * rel + l2 * eng, parts.Total.item<float>(), 4);
+    }
+
+    [Fact]
+    public void MultitaskBiasReceivesGradient()
+    {
+        using var scope = NewDisposeScope();
+        var bias = torch.zeros(1, requires_grad: true);
+        var parts = MultitaskLoss.Compute(T(Unit(0.1, 1.0)), T(Unit(0.3, 2.0)), torch.tensor(new[] { true, true }), bias, S, 0.8, 0.2);
+        parts.Total.backward();
+        Assert.True(bias.grad!.item<float>() < 0); // all positives: raising b lowers the loss
+    }
+}
