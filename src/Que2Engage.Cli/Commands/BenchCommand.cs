@@ -12,6 +12,7 @@ public static class BenchCommand
     {
         var c = new Command("bench", "Benchmarks: training throughput, query latency, index recall vs speed.");
         c.Subcommands.Add(BenchTrainCommand.Create());
+        c.Subcommands.Add(BenchIndexCommand.Create());
         return c;
     }
 }

@@ -1,15 +1,49 @@
 using System.CommandLine;
+using Que2Engage.Experiments;
+using Que2Engage.Simulation;
+using Que2Engage.Training;
+using Spectre.Console;
 
 namespace Que2Engage.Cli.Commands;
 
+/// <summary><c>demo</c>: the whole journey on the built-in simulated marketplace (DESIGN §1).</summary>
 public static class DemoCommand
 {
     public static Command Create()
     {
-        var c = new Command("demo", "One command: generate the simulated marketplace, train Que2Search and Que2Engage, evaluate both, write a report.");
+        var work = new Option<string>("--out") { Description = "Working folder (data/, models/, results/, report/). Re-running reuses what is there.", DefaultValueFactory = _ => Path.Combine("runs", "demo") };
+        var steps = new Option<int?>("--steps") { Description = $"Training steps per model (default {Trainer.DefaultSteps})." };
+        var seed = new Option<int>("--seed") { Description = "Training seed.", DefaultValueFactory = _ => 1 };
+        var worldSeed = new Option<ulong>("--world-seed") { Description = "Seed of the simulated marketplace.", DefaultValueFactory = _ => new WorldSettings().Seed };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var c = new Command("demo", "One command: generate the simulated marketplace, train Que2Search and Que2Engage, evaluate both, write a report with plots.")
+        {
+            work, steps, seed, worldSeed, threads,
+        };
         c.SetAction(p => Verbs.Run(p, () =>
         {
-            Console.WriteLine("The demo is not built yet: it needs the simulator (issue 2), training (issue 3) and evaluation (issue 4).");
+            var o = p.InvocationConfiguration.Output;
+            var options = new DemoOptions
+            {
+                WorkDirectory = p.GetValue(work)!,
+                World = new WorldSettings { Seed = p.GetValue(worldSeed) },
+                RunKnobs = new TrainingOptions { Steps = p.GetValue(steps), Seed = p.GetValue(seed), Threads = p.GetValue(threads) },
+            };
+            var report = SpectreExperimentProgress.Run(progress => DemoWorkflow.Run(options, progress));
+            o.WriteLine();
+            o.WriteLine("Que2Search vs Que2Engage (held-out data of the simulated marketplace):");
+            var table = new Table().AddColumn("metric").AddColumn(new TableColumn("Que2Search").RightAligned())
+                .AddColumn(new TableColumn("Que2Engage").RightAligned()).AddColumn(new TableColumn("paper").RightAligned());
+            foreach (string key in Evaluation.EvaluationResult.MetricKeys)
+            {
+                string paper = Evaluation.PaperReference.Show(Evaluation.PaperReference.OnlineAbDelta(key) ?? Evaluation.PaperReference.Table1("Que2Search", key));
+                table.AddRow(Markup.Escape(Evaluation.MetricNames.Display(key)), Evaluation.MetricNames.Value(report.Que2Search.Metric(key)),
+                    Evaluation.MetricNames.Value(report.Que2Engage.Metric(key)), Markup.Escape(paper));
+            }
+            AnsiConsole.Write(table);
+            foreach (var check in report.Checks)
+                AnsiConsole.MarkupLine($"{(check.Holds ? "[green]✓[/]" : "[red]✗[/]")} {Markup.Escape(check.Claim)}: {Markup.Escape(check.Measured)}");
+            o.WriteLine($"report: {Path.GetFullPath(report.ReportPath)}");
             return 0;
         }));
         return c;

@@ -1,8 +1,81 @@
 using System.CommandLine;
+using Que2Engage.Data;
+using Que2Engage.Evaluation;
+using Que2Engage.Evaluation.Plots;
+using Que2Engage.Modeling;
+using Que2Engage.Simulation;
+using Spectre.Console;
 
 namespace Que2Engage.Cli.Commands;
 
+/// <summary><c>evaluate --data DIR --model MODEL_DIR [--json FILE] [--plots DIR]</c> (DESIGN §6).</summary>
 public static class EvaluateCommand
 {
-    public static Command Create() => Verbs.NotYet("evaluate", "Evaluate a model: engagement AUC, relevance AUC, recall, NDCG, expected engagement.", "issue 4");
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Data directory (products, eval/impressions, eval/relevance; world.json when simulated).", Required = true };
+        var model = new Option<string>("--model") { Description = "Trained model directory.", Required = true };
+        var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file." };
+        var plots = new Option<string?>("--plots") { Description = "Write ROC curves and score distributions (PNG) to this directory." };
+        var maxQueries = new Option<int>("--max-queries") { Description = "Cap on held-out queries for the retrieval metrics (seeded sample).", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the query sample.", DefaultValueFactory = _ => 1 };
+        var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
+        var c = new Command("evaluate", "Evaluate a model: engagement AUC, relevance AUC, recall@10/100, NDCG@10, expected engagement@10.")
+        {
+            data, model, json, plots, maxQueries, seed, lenient,
+        };
+        c.SetAction(p => Verbs.Run(p, () =>
+        {
+            var o = p.InvocationConfiguration.Output;
+            string dataDir = p.GetValue(data)!;
+            var dataset = MarketplaceDataset.Load(dataDir, p.GetValue(lenient) ? ReadOptions.LenientMode : ReadOptions.Strict);
+            string worldPath = Path.Combine(dataDir, "world.json");
+            IGroundTruth? truth = File.Exists(worldPath) ? World.Load(worldPath) : null;
+            if (truth is null)
+                o.WriteLine("no world.json: real data, so recall and NDCG use the rated pairs only and expected engagement is unavailable");
+            using var trained = ModelStore.Load(p.GetValue(model)!);
+            var options = new EvaluationOptions { MaxQueries = p.GetValue(maxQueries), Seed = p.GetValue(seed) };
+            var result = SpectreExperimentProgress.Run(progress =>
+            {
+                progress.Begin("evaluate", 1);
+                return Evaluator.Evaluate(trained, dataset.Products, dataset.EvalImpressions, dataset.Relevance, truth, options,
+                    (stage, fraction) => progress.Report(fraction, stage));
+            });
+            Print(o, result);
+            if (p.GetValue(json) is string jsonPath)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
+                File.WriteAllText(jsonPath, result.ToJson());
+                o.WriteLine($"metrics written to {jsonPath}");
+            }
+            if (p.GetValue(plots) is string plotDir)
+            {
+                Directory.CreateDirectory(plotDir);
+                if (result.EngagementScores.Count > 0)
+                {
+                    RocPlot.Save(Path.Combine(plotDir, "roc_engagement.png"), "Engagement ROC", [("model", result.EngagementScores, result.EngagementLabels)]);
+                    ScoreDistributionPlot.Save(Path.Combine(plotDir, "scores_engagement.png"), "κ(q,d): engaged vs not", result.EngagementScores, result.EngagementLabels);
+                }
+                if (result.RelevanceScores.Count > 0)
+                {
+                    RocPlot.Save(Path.Combine(plotDir, "roc_relevance.png"), "Relevance ROC", [("model", result.RelevanceScores, result.RelevanceLabels)]);
+                    ScoreDistributionPlot.Save(Path.Combine(plotDir, "scores_relevance.png"), "κ(q,d): exact vs not", result.RelevanceScores, result.RelevanceLabels, "rating 2", "rating 0–1");
+                }
+                o.WriteLine($"plots written to {plotDir}");
+            }
+            return 0;
+        }));
+        return c;
+    }
+
+    public static void Print(TextWriter o, EvaluationResult result)
+    {
+        var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        foreach (string key in EvaluationResult.MetricKeys)
+            table.AddRow(Markup.Escape(MetricNames.Display(key)), MetricNames.Value(result.Metric(key)));
+        table.AddRow("queries", result.Queries.ToString("N0"));
+        table.AddRow("pairs", result.Pairs.ToString("N0"));
+        AnsiConsole.Write(table);
+        foreach (var note in result.Notes) o.WriteLine($"note: {note}");
+    }
 }

@@ -1,0 +1,127 @@
+using Que2Engage.Data;
+using Que2Engage.Evaluation;
+using Que2Engage.Evaluation.Plots;
+using Que2Engage.Training;
+
+namespace Que2Engage.Experiments;
+
+/// <summary>Settings of an ablation run (DESIGN §6).</summary>
+public sealed record AblationOptions
+{
+    public required string OutputDirectory { get; init; }
+    public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
+    /// <summary>Run knobs applied to every cell (steps, epochs, batch, lr, preset, threads); seed is overridden per cell.</summary>
+    public TrainingOptions RunKnobs { get; init; } = new();
+    /// <summary>Rows to run; default the paper's seven.</summary>
+    public IReadOnlyList<ModelVariant> Rows { get; init; } = ModelVariant.PaperTable1;
+    /// <summary>λ1 values of the trade-off sweep (empty = no sweep).</summary>
+    public IReadOnlyList<double> Lambdas { get; init; } = [];
+    public EvaluationOptions Evaluation { get; init; } = new();
+}
+
+/// <summary>What an ablation produced.</summary>
+public sealed record AblationReport(IReadOnlyList<AblationRow> Rows, IReadOnlyList<AblationRow> LambdaRows, IReadOnlyList<string> Files);
+
+/// <summary>
+/// Trains and evaluates every (row, seed) cell, skipping cells whose results are already stored (resumable), then
+/// writes ablation.md, ablation.json and the plots. The λ sweep is run the same way and written beside it.
+/// </summary>
+public static class AblationRunner
+{
+    public static AblationReport Run(MarketplaceDataset data, IGroundTruth? truth, AblationOptions options,
+        IExperimentProgress? progress = null, CancellationToken ct = default)
+    {
+        progress ??= IExperimentProgress.None;
+        if (options.Seeds.Count == 0) throw new InvalidInputException("--seeds must be at least 1");
+        Directory.CreateDirectory(options.OutputDirectory);
+        var store = new ResultStore(Path.Combine(options.OutputDirectory, "cells"));
+
+        var rowCells = RunCells(options.Rows, data, truth, options, store, progress, ct);
+        var lambdaVariants = options.Lambdas.Select(ModelVariant.LambdaPoint).ToList();
+        var lambdaCells = RunCells(lambdaVariants, data, truth, options, store, progress, ct);
+
+        var files = new List<string>();
+        var rows = AblationTable.Aggregate(rowCells.Select(c => new AblationCell(c.Row, c.Seed, c.Result)));
+        AblationTable.Write(options.OutputDirectory, rows);
+        files.Add(Path.Combine(options.OutputDirectory, "ablation.md"));
+        files.Add(Path.Combine(options.OutputDirectory, "ablation.json"));
+
+        string plots = Path.Combine(options.OutputDirectory, "plots");
+        Directory.CreateDirectory(plots);
+        foreach (string metric in EvaluationResult.MetricKeys)
+        {
+            var bars = rows.Select(r => (r.Name, r.Metrics[metric].Mean, r.Metrics[metric].Std)).ToList();
+            if (bars.All(b => double.IsNaN(b.Mean))) continue;
+            string path = Path.Combine(plots, $"bar_{metric}.png");
+            MetricBarPlot.Save(path, MetricNames.Display(metric), bars);
+            files.Add(path);
+        }
+        var scatter = rows.Where(r => !double.IsNaN(r.Metrics["relevance_auc"].Mean) && !double.IsNaN(r.Metrics["engagement_auc"].Mean))
+            .Select(r => (r.Name, r.Metrics["relevance_auc"].Mean, r.Metrics["engagement_auc"].Mean)).ToList();
+        if (scatter.Count > 0)
+        {
+            string path = Path.Combine(plots, "relevance_vs_engagement.png");
+            TradeoffScatterPlot.Save(path, "Relevance vs engagement AUC (mean over seeds)", scatter);
+            files.Add(path);
+        }
+        // ROC curves and loss curves of the first seed of every row.
+        int firstSeed = options.Seeds[0];
+        var firstCells = rowCells.Where(c => c.Seed == firstSeed).ToList();
+        if (firstCells.Count > 0)
+        {
+            var eng = firstCells.Where(c => c.Result.EngagementScores.Count > 0).Select(c => (c.Row, c.Result.EngagementScores, c.Result.EngagementLabels)).ToList();
+            if (eng.Count > 0) { string p = Path.Combine(plots, "roc_engagement.png"); RocPlot.Save(p, $"Engagement ROC (seed {firstSeed})", eng); files.Add(p); }
+            var rel = firstCells.Where(c => c.Result.RelevanceScores.Count > 0).Select(c => (c.Row, c.Result.RelevanceScores, c.Result.RelevanceLabels)).ToList();
+            if (rel.Count > 0) { string p = Path.Combine(plots, "roc_relevance.png"); RocPlot.Save(p, $"Relevance ROC (seed {firstSeed})", rel); files.Add(p); }
+            var losses = firstCells.Where(c => c.Loss.Count > 0).Select(c => (c.Row, c.Loss)).ToList();
+            if (losses.Count > 0) { string p = Path.Combine(plots, "loss_curves.png"); LossCurvePlot.Save(p, $"Training loss (seed {firstSeed})", losses); files.Add(p); }
+        }
+
+        IReadOnlyList<AblationRow> lambdaRows = [];
+        if (lambdaCells.Count > 0)
+        {
+            lambdaRows = AblationTable.Aggregate(lambdaCells.Select(c => new AblationCell(c.Row, c.Seed, c.Result)));
+            var points = lambdaVariants.Zip(lambdaRows.OrderBy(r => lambdaVariants.FindIndex(v => v.Name == r.Name)))
+                .Select(z => (z.First.Options.Lambda1, z.Second.Metrics["relevance_auc"].Mean, z.Second.Metrics["engagement_auc"].Mean)).ToList();
+            string path = Path.Combine(plots, "lambda_tradeoff.png");
+            LambdaTradeoffPlot.Save(path, "Relevance–engagement trade-off over λ1 (λ2 = 1 − λ1)", points);
+            files.Add(path);
+            string md = Path.Combine(options.OutputDirectory, "lambda_sweep.md");
+            File.WriteAllText(md, "# λ sweep (full Que2Engage, λ2 = 1 − λ1)\n\n" + AblationTable.ToMarkdown(lambdaRows));
+            string json = Path.Combine(options.OutputDirectory, "lambda_sweep.json");
+            File.WriteAllText(json, AblationTable.ToJson(lambdaRows));
+            files.Add(md); files.Add(json);
+        }
+        return new AblationReport(rows, lambdaRows, files);
+    }
+
+    private sealed record Cell(string Row, int Seed, EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss);
+
+    private static List<Cell> RunCells(IReadOnlyList<ModelVariant> variants, MarketplaceDataset data, IGroundTruth? truth,
+        AblationOptions options, ResultStore store, IExperimentProgress progress, CancellationToken ct)
+    {
+        var cells = new List<Cell>();
+        foreach (var variant in variants)
+        {
+            foreach (int seed in options.Seeds)
+            {
+                ct.ThrowIfCancellationRequested();
+                var stored = store.TryLoad(variant.Name, seed);
+                if (stored is not null)
+                {
+                    progress.Log($"skip {variant.Name} (seed {seed}): already done");
+                    cells.Add(new Cell(variant.Name, seed, stored.Result, stored.Loss));
+                    continue;
+                }
+                string modelDir = Path.Combine(options.OutputDirectory, "models", $"{variant.Slug}-seed{seed}");
+                var outcome = TrainAndEvaluate.Run(variant, options.RunKnobs with { Seed = seed }, data, truth, modelDir,
+                    options.Evaluation with { Seed = seed }, progress, ct);
+                store.Save(variant.Name, seed, outcome.Result, outcome.Loss);
+                progress.Log($"{variant.Name} (seed {seed}): engagement AUC {outcome.Result.EngagementAuc:F3}, relevance AUC {outcome.Result.RelevanceAuc:F3}, " +
+                             $"NDCG@10 {outcome.Result.NdcgAt10:F3}, E[eng]@10 {outcome.Result.ExpectedEngagementAt10:F4}");
+                cells.Add(new Cell(variant.Name, seed, outcome.Result, outcome.Loss));
+            }
+        }
+        return cells;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using Que2Engage.Data;
+using Que2Engage.Evaluation;
+using Que2Engage.Evaluation.Plots;
+using Que2Engage.Simulation;
+using Que2Engage.Training;
+
+namespace Que2Engage.Experiments;
+
+public sealed record DemoOptions
+{
+    /// <summary>Everything goes under this folder: data/, models/, results/, report/.</summary>
+    public string WorkDirectory { get; init; } = Path.Combine("runs", "demo");
+    public WorldSettings World { get; init; } = new();
+    /// <summary>Steps, preset, threads, seed for both models.</summary>
+    public TrainingOptions RunKnobs { get; init; } = new();
+    public EvaluationOptions Evaluation { get; init; } = new();
+}
+
+/// <summary>One claim of the paper checked on our numbers (DESIGN §6, issue "what the numbers must show").</summary>
+public sealed record DirectionCheck(string Claim, string Measured, bool Holds);
+
+public sealed record DemoReport(string ReportPath, EvaluationResult Que2Search, EvaluationResult Que2Engage,
+    IReadOnlyList<DirectionCheck> Checks, string Markdown);
+
+/// <summary>
+/// The one-command journey: generate the simulated marketplace (unless already there), train Que2Search and the
+/// full Que2Engage, evaluate both, write a Markdown report with plots. Re-running reuses finished steps.
+/// </summary>
+public static class DemoWorkflow
+{
+    public static DemoReport Run(DemoOptions options, IExperimentProgress? progress = null, CancellationToken ct = default)
+    {
+        progress ??= IExperimentProgress.None;
+        string work = options.WorkDirectory;
+        string dataDir = Path.Combine(work, "data");
+        string worldPath = Path.Combine(dataDir, "world.json");
+        if (!File.Exists(worldPath))
+        {
+            progress.Begin("generate the simulated marketplace", 1);
+            var summary = MarketplaceGenerator.Generate(options.World, dataDir,
+                new Progress<GenerationProgress>(g => progress.Report(g.Total == 0 ? 0 : (double)g.Done / g.Total, g.Stage)));
+            progress.Report(1, "done");
+            progress.Log($"generated {summary.Products:N0} products, {summary.Impressions:N0} impressions " +
+                         $"({summary.EngagementRate:P1} engaged) in {dataDir}");
+        }
+        else progress.Log($"reusing the marketplace in {dataDir}");
+
+        progress.Begin("load data", 1);
+        var data = MarketplaceDataset.Load(dataDir);
+        var truth = World.Load(worldPath);
+        progress.Report(1, "done");
+
+        var store = new ResultStore(Path.Combine(work, "results"));
+        var results = new List<(ModelVariant Variant, EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss)>();
+        foreach (var variant in new[] { ModelVariant.Que2Search, ModelVariant.Que2EngageFull })
+        {
+            int seed = options.RunKnobs.Seed;
+            var stored = store.TryLoad(variant.Name, seed);
+            if (stored is not null)
+            {
+                progress.Log($"reusing the evaluated {variant.Name} model");
+                results.Add((variant, stored.Result, stored.Loss));
+                continue;
+            }
+            var outcome = TrainAndEvaluate.Run(variant, options.RunKnobs, data, truth,
+                Path.Combine(work, "models", variant.Slug), options.Evaluation, progress, ct);
+            store.Save(variant.Name, seed, outcome.Result, outcome.Loss);
+            results.Add((variant, outcome.Result, outcome.Loss));
+        }
+
+        string reportDir = Path.Combine(work, "report");
+        Directory.CreateDirectory(reportDir);
+        var plots = WritePlots(reportDir, results);
+        var baseline = results[0].Result;
+        var full = results[1].Result;
+        var checks = CheckDirection(baseline, full);
+        string md = Markdown(options, data, results.Select(r => (r.Variant.Name, r.Result)).ToList(), checks, plots);
+        string reportPath = Path.Combine(reportDir, "report.md");
+        File.WriteAllText(reportPath, md);
+        return new DemoReport(reportPath, baseline, full, checks, md);
+    }
+
+    /// <summary>The paper's direction, with the thresholds of the evaluation issue.</summary>
+    public static IReadOnlyList<DirectionCheck> CheckDirection(EvaluationResult que2Search, EvaluationResult que2Engage)
+    {
+        static string F(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
+        static string P(double v) => (v * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%";
+        double dEng = que2Engage.EngagementAuc - que2Search.EngagementAuc;
+        double dRel = que2Engage.RelevanceAuc - que2Search.RelevanceAuc;
+        double rEe = que2Engage.ExpectedEngagementAt10 / que2Search.ExpectedEngagementAt10 - 1;
+        double rNdcg = que2Engage.NdcgAt10 / que2Search.NdcgAt10 - 1;
+        return
+        [
+            new("engagement AUC up by ≥ 0.10 absolute", F(dEng), dEng >= 0.10),
+            new("relevance AUC no more than 0.02 lower", F(dRel), dRel >= -0.02),
+            new("expected engagement@10 up by ≥ 4.5% relative", P(rEe), rEe >= 0.045),
+            new("NDCG@10 within 2% relative", P(rNdcg), Math.Abs(rNdcg) <= 0.02 || rNdcg > 0),
+        ];
+    }
+
+    private static List<(string Title, string File)> WritePlots(string dir,
+        IReadOnlyList<(ModelVariant Variant, EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss)> results)
+    {
+        var plots = new List<(string, string)>();
+        var eng = results.Where(r => r.Result.EngagementScores.Count > 0)
+            .Select(r => (r.Variant.Name, r.Result.EngagementScores, r.Result.EngagementLabels)).ToList();
+        if (eng.Count > 0) { RocPlot.Save(Path.Combine(dir, "roc_engagement.png"), "Engagement ROC (held-out impressions)", eng); plots.Add(("Engagement ROC", "roc_engagement.png")); }
+        var rel = results.Where(r => r.Result.RelevanceScores.Count > 0)
+            .Select(r => (r.Variant.Name, r.Result.RelevanceScores, r.Result.RelevanceLabels)).ToList();
+        if (rel.Count > 0) { RocPlot.Save(Path.Combine(dir, "roc_relevance.png"), "Relevance ROC (rated pairs, 2 vs 0–1)", rel); plots.Add(("Relevance ROC", "roc_relevance.png")); }
+        foreach (var r in results.Where(r => r.Result.EngagementScores.Count > 0))
+        {
+            string file = $"scores_{r.Variant.Slug}.png";
+            ScoreDistributionPlot.Save(Path.Combine(dir, file), $"{r.Variant.Name}: κ(q,d) of engaged vs not", r.Result.EngagementScores, r.Result.EngagementLabels);
+            plots.Add(($"{r.Variant.Name} score distribution", file));
+        }
+        var losses = results.Where(r => r.Loss.Count > 0).Select(r => (r.Variant.Name, r.Loss)).ToList();
+        if (losses.Count > 0) { LossCurvePlot.Save(Path.Combine(dir, "loss_curves.png"), "Training loss", losses); plots.Add(("Training loss", "loss_curves.png")); }
+        return plots;
+    }
+
+    private static string Markdown(DemoOptions options, MarketplaceDataset data, IReadOnlyList<(string Name, EvaluationResult Result)> models,
+        IReadOnlyList<DirectionCheck> checks, IReadOnlyList<(string Title, string File)> plots)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# Que2Engage demo report").AppendLine();
+        sb.AppendLine($"Simulated marketplace: {data.Products.Count:N0} products, {data.TrainImpressions.Count:N0} training and " +
+                      $"{data.EvalImpressions.Count:N0} held-out impressions, {data.Relevance.Count:N0} rated pairs (seed {options.World.Seed}).");
+        sb.AppendLine($"Models: preset `{options.RunKnobs.Preset}`, seed {options.RunKnobs.Seed}" +
+                      (options.RunKnobs.Steps is int s ? $", {s} steps each" : "") + ".").AppendLine();
+        sb.AppendLine(ComparisonReport.ToMarkdown(models, "Que2Search vs Que2Engage (full: multitask + modality dropout)"));
+        sb.AppendLine("## The paper's direction").AppendLine();
+        sb.AppendLine("| claim | measured | holds |").AppendLine("| --- | ---: | :---: |");
+        foreach (var c in checks) sb.AppendLine($"| {c.Claim} | {c.Measured} | {(c.Holds ? "yes" : "no")} |");
+        sb.AppendLine();
+        foreach (var (name, result) in models)
+            foreach (var note in result.Notes) sb.AppendLine($"- {name}: {note}");
+        sb.AppendLine().AppendLine("## Plots").AppendLine();
+        foreach (var (title, file) in plots) sb.AppendLine($"### {title}").AppendLine().AppendLine($"![{title}]({file})").AppendLine();
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,43 @@
+using Que2Engage.Data;
+using Que2Engage.Evaluation;
+using Que2Engage.Modeling;
+using Que2Engage.Training;
+
+namespace Que2Engage.Experiments;
+
+/// <summary>The unit of every experiment: train one variant with one seed into a model directory, then evaluate it.</summary>
+public static class TrainAndEvaluate
+{
+    public sealed record Outcome(EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss, string ModelDirectory);
+
+    public static Outcome Run(ModelVariant variant, TrainingOptions runKnobs, MarketplaceDataset data, IGroundTruth? truth,
+        string modelDir, EvaluationOptions evaluation, IExperimentProgress progress, CancellationToken ct = default)
+    {
+        var options = variant.Options with
+        {
+            Seed = runKnobs.Seed,
+            Steps = runKnobs.Steps,
+            Epochs = runKnobs.Epochs,
+            BatchSize = runKnobs.BatchSize ?? variant.Options.BatchSize,
+            LearningRate = runKnobs.LearningRate ?? variant.Options.LearningRate,
+            Preset = runKnobs.Preset,
+            Threads = runKnobs.Threads,
+            // Resume is harmless on a fresh directory (no checkpoint: starts at step 0) and makes an interrupted
+            // experiment continue where it stopped.
+            Resume = true,
+        };
+        progress.Begin($"train {variant.Name} (seed {options.Seed})", 1);
+        var trained = Trainer.Train(data.Products, data.TrainImpressions, options, modelDir, p =>
+        {
+            progress.Begin($"train {variant.Name} (seed {options.Seed})", p.TotalSteps);
+            progress.Report(p.Step, $"loss {p.Loss:F3}, {p.ExamplesPerSecond:F0} ex/s");
+        }, ct);
+        var loss = trained.LossCurve.Select((l, i) => ((double)(i + 1), l)).ToList();
+
+        progress.Begin($"evaluate {variant.Name} (seed {options.Seed})", 1);
+        using var model = ModelStore.Load(modelDir);
+        var result = Evaluator.Evaluate(model, data.Products, data.EvalImpressions, data.Relevance, truth, evaluation,
+            (stage, fraction) => progress.Report(fraction, stage));
+        return new Outcome(result, loss, modelDir);
+    }
+}
