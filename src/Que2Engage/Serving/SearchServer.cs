@@ -104,6 +104,7 @@ public static class SearchServer
             var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: false);
             string modeText = ctx.Request.Query["mode"].ToString() is { Length: > 0 } m ? m : (model is null ? "lexical" : "hybrid");
             IReadOnlyList<CatalogHit>? hits = null;
+            double? tookMs = null;
             string? error = parsed.Error;
             int status = 200;
             if (error is null && asked && parsed.Request!.Query.Length > 0)
@@ -111,10 +112,17 @@ public static class SearchServer
                 var r = parsed.Request;
                 if (model is null && !ctx.Request.Query.ContainsKey("mode")) r = r with { Mode = SearchMode.Lexical };
                 if (r.Mode != SearchMode.Lexical && model is null) error = "This server has no model; choose lexical.";
-                else hits = await index.SearchAsync(r.Query, r.Mode == SearchMode.Lexical ? null : index.EmbedQuery(model!, r.Query), r.K, r.Mode, r.Ef, ctx.RequestAborted);
+                else
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    hits = await index.SearchAsync(r.Query, r.Mode == SearchMode.Lexical ? null : index.EmbedQuery(model!, r.Query), r.K, r.Mode, r.Ef, ctx.RequestAborted);
+                    tookMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
             }
             if (error is not null) status = 400;
-            return Results.Content(SearchPage.Render(ctx.Request.Query["q"].ToString(), modeText, hits, error, index.Count), "text/html; charset=utf-8", statusCode: status);
+            ctx.Response.Headers.ContentSecurityPolicy = SearchPage.ContentSecurityPolicy;
+            ctx.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Content(SearchPage.Render(ctx.Request.Query["q"].ToString(), modeText, hits, error, index.Count, tookMs), "text/html; charset=utf-8", statusCode: status);
         });
 
         return app;
