@@ -13,6 +13,7 @@ public static class BenchCommand
         var c = new Command("bench", "Benchmarks: training throughput, query latency, index recall vs speed.");
         c.Subcommands.Add(BenchTrainCommand.Create());
         c.Subcommands.Add(BenchIndexCommand.Create());
+        c.Subcommands.Add(BenchQueryLatencyCommand.Create());
         return c;
     }
 }

@@ -69,7 +69,8 @@ public sealed class TwoTowerModel : nn.Module, IEmbeddingModel
             eval();
             try
             {
-                using var noGrad = no_grad();
+                // inference_mode (not just no_grad): results are copied out, so no version counters or views are needed.
+                using var noGrad = inference_mode();
                 for (int start = 0; start < items.Count; start += InferenceBatchSize)
                 {
                     using var scope = NewDisposeScope();
