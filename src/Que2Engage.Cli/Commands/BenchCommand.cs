@@ -14,6 +14,7 @@ public static class BenchCommand
         c.Subcommands.Add(BenchTrainCommand.Create());
         c.Subcommands.Add(BenchIndexCommand.Create());
         c.Subcommands.Add(BenchQueryLatencyCommand.Create());
+        c.Subcommands.Add(BenchServeCommand.Create());
         return c;
     }
 }
