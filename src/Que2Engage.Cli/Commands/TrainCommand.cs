@@ -46,12 +46,14 @@ public static class TrainCommand
         var dim = new Option<int?>("--dim") { Description = "Override: D, embedding dimension." };
         var docTokens = new Option<int?>("--doc-tokens") { Description = "Override: max document tokens." };
         var queryTokens = new Option<int?>("--query-tokens") { Description = "Override: max query tokens." };
+        var init = new Option<string?>("--init") { Description = "Initialise the encoders from an XLM-R safetensors checkpoint (query: first 2 layers; text: first K; fusion: next M)." };
+        var tokenizerModel = new Option<string?>("--tokenizer-model") { Description = "SentencePiece model (XLM-R's sentencepiece.bpe.model) instead of the hashing tokenizer; needed with --init." };
 
         var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
         {
             data, output, model, context, objective, modalityDropout, preset, steps, epochs, batch, lr, seed, resume,
             threads, lambda1, lambda2, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
-            fusionLayers, dim, docTokens, queryTokens,
+            fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
@@ -82,7 +84,11 @@ public static class TrainCommand
                 Dim = p.GetValue(dim),
                 DocMaxTokens = p.GetValue(docTokens),
                 QueryMaxTokens = p.GetValue(queryTokens),
+                InitCheckpoint = p.GetValue(init),
+                TokenizerModel = p.GetValue(tokenizerModel),
             };
+            if (options.InitCheckpoint is not null && options.TokenizerModel is null)
+                throw new InvalidInputException("--init needs --tokenizer-model (the checkpoint's SentencePiece model), so token ids match its embeddings");
             options.Validate();
             if (kind == ModelKind.Que2Engage && options.ContextEncoder)
                 throw new InvalidInputException("--context applies to que2search (que2engage always has its context token)");

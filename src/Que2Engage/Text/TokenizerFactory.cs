@@ -6,6 +6,7 @@ public static class TokenizerFactory
     public static ITokenizer Create(TokenizerSettings settings) => settings.Kind switch
     {
         HashingSubwordTokenizer.KindName => new HashingSubwordTokenizer(settings),
-        _ => throw new InvalidInputException($"unknown tokenizer kind '{settings.Kind}' (known: {HashingSubwordTokenizer.KindName})"),
+        SentencePieceTokenizer.KindName => new SentencePieceTokenizer(settings),
+        _ => throw new InvalidInputException($"unknown tokenizer kind '{settings.Kind}' (known: {HashingSubwordTokenizer.KindName}, {SentencePieceTokenizer.KindName})"),
     };
 }

@@ -15,4 +15,6 @@ public sealed record TokenizerSettings
     public int TrigramBuckets { get; init; } = 16384;
     /// <summary>At most this many trigrams are taken from one text (bounds cost on long descriptions).</summary>
     public int MaxTrigrams { get; init; } = 96;
+    /// <summary>SentencePiece tokenizer only: path of the <c>sentencepiece.bpe.model</c> file.</summary>
+    public string? ModelPath { get; init; }
 }

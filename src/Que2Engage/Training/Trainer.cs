@@ -65,6 +65,8 @@ public static class Trainer
 
         torch.manual_seed(options.Seed);
         using var model = new TwoTowerModel(config, stats);
+        if (resumeFrom is null && options.InitCheckpoint is string init)
+            Modeling.Pretrained.XlmRobertaWeights.LoadInto(model, init);
         using var optimizer = optim.Adam(model.parameters(), lr: config.LearningRate);
         int step = 0;
         long position = 0;

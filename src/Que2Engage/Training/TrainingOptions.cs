@@ -41,6 +41,10 @@ public sealed record TrainingOptions
     public int? QueryMaxTokens { get; init; }
     public int? DocMaxTokens { get; init; }
     public int? VocabSize { get; init; }
+    /// <summary>XLM-R safetensors checkpoint to initialise the encoders from (see XlmRobertaWeights); null = random.</summary>
+    public string? InitCheckpoint { get; init; }
+    /// <summary>SentencePiece model (XLM-R's sentencepiece.bpe.model) to tokenize with instead of the hashing tokenizer.</summary>
+    public string? TokenizerModel { get; init; }
     public int? TrigramBuckets { get; init; }
     public double? Dropout { get; init; }
     public double? ContextDropRate { get; init; }
@@ -72,11 +76,14 @@ public sealed record TrainingOptions
             TextDropRate = TextDropRate ?? p.TextDropRate,
             BatchSize = BatchSize ?? p.BatchSize,
             LearningRate = LearningRate ?? p.LearningRate,
-            Tokenizer = p.Tokenizer with
-            {
-                VocabSize = VocabSize ?? p.Tokenizer.VocabSize,
-                TrigramBuckets = TrigramBuckets ?? p.Tokenizer.TrigramBuckets,
-            },
+            Tokenizer = TokenizerModel is null
+                ? p.Tokenizer with
+                {
+                    VocabSize = VocabSize ?? p.Tokenizer.VocabSize,
+                    TrigramBuckets = TrigramBuckets ?? p.Tokenizer.TrigramBuckets,
+                }
+                : Text.SentencePieceTokenizer.FromModel(Path.GetFullPath(TokenizerModel),
+                    p.Tokenizer with { TrigramBuckets = TrigramBuckets ?? p.Tokenizer.TrigramBuckets }).Settings,
         };
         config.Validate();
         return config;

@@ -1,0 +1,51 @@
+using Que2Engage.Cli;
+using Que2Engage.Tests.Data;
+using Que2Engage.Tests.Data.Import;
+
+namespace Que2Engage.Tests.Modeling.Pretrained;
+
+/// <summary>The pretrained path end to end: import ESCI → train --init (tiny XLM-R checkpoint + SentencePiece) → evaluate.</summary>
+public sealed class TrainInitCommandTests : IDisposable
+{
+    readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        return (Program.Run(args, o, e), o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void TrainsFromACheckpointAndEvaluates()
+    {
+        var spm = Path.Combine(AppContext.BaseDirectory, "Text", "Fixtures", "tiny_xlmr.model");
+        var ckpt = _dir.File("xlmr.safetensors");
+        // 120 pieces + 2 = 122 rows; 66 positions cover the small preset's 64 document tokens + XLM-R's 2 offset rows.
+        TinyXlmRobertaCheckpoint.Write(ckpt, TinyXlmRobertaCheckpoint.Create(vocab: 122, d: 32, ffn: 64, layers: 3, maxPositions: 66));
+        var data = _dir.File("esci");
+        Assert.Equal(0, Run("import", "--format", "esci", "--examples", ImportFixtures.Path("esci_examples.csv"),
+            "--products", ImportFixtures.Path("esci_products.csv"), "--locale", "us", "--out", data, "--eval-fraction", "0.3").Code);
+
+        string[] Train(string outDir, int fusionLayers) => ["train", "--data", data, "--out", _dir.File(outDir), "--model", "que2engage",
+            "--objective", "contrastive", "--steps", "3", "--d-model", "32", "--heads", "2", "--ffn", "64", "--dim", "16",
+            "--fusion-layers", fusionLayers.ToString(), "--threads", "1", "--batch", "8"];
+        var train = Train("m", fusionLayers: 2);
+        var noTokenizer = Run([.. train, "--init", ckpt]);
+        Assert.Equal(2, noTokenizer.Code);
+        Assert.Contains("--init needs --tokenizer-model", noTokenizer.Err);
+
+        var trained = Run([.. train, "--init", ckpt, "--tokenizer-model", spm]);
+        Assert.True(trained.Code == 0, trained.Out + trained.Err);
+        Assert.Contains("trained que2engage (contrastive) for 3 steps", trained.Out);
+
+        var evaluate = Run("evaluate", "--data", data, "--model", _dir.File("m"));
+        Assert.True(evaluate.Code == 0, evaluate.Out + evaluate.Err);
+
+        var tooFewLayers = Run([.. Train("m2", fusionLayers: 4), "--init", ckpt, "--tokenizer-model", spm]);
+        Assert.Equal(2, tooFewLayers.Code);
+        Assert.Contains("the checkpoint has 3", tooFewLayers.Err);
+    }
+}
