@@ -29,7 +29,7 @@ public static class Trainer
         options.Validate();
         if (products.Count == 0) throw new InvalidInputException("the catalogue has no products");
         if (trainImpressions.Count == 0) throw new InvalidInputException("there are no training impressions");
-        torch.set_num_threads(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
+        TorchRuntime.Configure(options.Threads);
 
         var productsById = new Dictionary<string, Product>(StringComparer.Ordinal);
         foreach (var p in products) productsById.TryAdd(p.ProductId, p);
