@@ -44,7 +44,7 @@ public static class BenchTrainCommand
             output.WriteLine();
             output.WriteLine($"preset {r.Preset}, {kind}/{options.Objective}, batch {r.BatchSize}, {r.Threads} thread(s), {r.Steps} steps");
             output.WriteLine($"matmul (512×768 @ 768×768):  {r.MatmulGflops,8:F1} GFLOP/s");
-            output.WriteLine($"training step:               {r.SecondsPerStep,8:F3} s   {r.ExamplesPerSecond,8:F0} examples/s");
+            output.WriteLine($"training step:               {r.SecondsPerStep,8:F3} s   {r.ExamplesPerSecond,8:F1} examples/s");
             output.WriteLine($"model matmul FLOPs per step: {r.GflopPerStep,8:F1} GFLOP (forward ×3)");
             output.WriteLine($"achieved:                    {r.AchievedGflops,8:F1} GFLOP/s = {r.Efficiency:P0} of matmul peak");
             return 0;

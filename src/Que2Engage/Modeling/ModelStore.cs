@@ -48,6 +48,7 @@ public static class ModelStore
         if (!Directory.Exists(dir)) throw new InvalidInputException($"{dir}: model directory not found");
         var manifest = ReadManifest(configPath);
         if (!File.Exists(weightsPath)) throw new InvalidInputException($"{weightsPath}: model weights not found");
+        TorchRuntime.PrepareEnvironment();
         var model = new TwoTowerModel(manifest.Config, manifest.ContextStatistics);
         try
         {

@@ -42,6 +42,9 @@ public sealed class TwoTowerModel : nn.Module, IEmbeddingModel
 
     public int Dimension => Config.Dim;
 
+    /// <summary>State-dict name of <see cref="EngagementBias"/>.</summary>
+    public const string EngagementBiasName = nameof(engagementBias);
+
     /// <summary>The learnable bias b in σ(s·κ(q,d) + b) (multitask objective).</summary>
     public Parameter EngagementBias => engagementBias;
 

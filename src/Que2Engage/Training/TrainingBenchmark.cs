@@ -27,7 +27,7 @@ public static class TrainingBenchmark
     public static TrainingBenchmarkResult Run(TrainingOptions options, Action<string>? log = null)
     {
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        torch.set_num_threads(threads);
+        TorchRuntime.Configure(threads);
         log?.Invoke($"matmul 512×768 @ 768×768 on {threads} thread(s)…");
         double gflops = MatmulGflops();
         log?.Invoke($"  {gflops:F1} GFLOP/s");

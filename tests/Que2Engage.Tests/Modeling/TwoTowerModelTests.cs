@@ -83,6 +83,15 @@ public sealed class TwoTowerModelTests : IDisposable
     {
         var stats = ContextStatistics.FromCatalogue([Full, Full with { ProductId = "b", Price = 10 }]);
         using var model = new TwoTowerModel(Tiny(ModelKind.Que2Engage), stats);
+        // A training-mode forward moves BatchNorm's running statistics away from their initial values, so the
+        // comparison below also proves buffers (not only parameters) are saved.
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            model.train();
+            model.EncodeDocuments([model.Featurizer.Product(Full), model.Featurizer.Product(Full with { Price = 3, SellerRating = 1 })]);
+            model.eval();
+        }
         ModelStore.Save(model, _dir);
         using var loaded = ModelStore.Load(_dir);
         Assert.Equal(model.Config, loaded.Config with { Tokenizer = model.Config.Tokenizer });

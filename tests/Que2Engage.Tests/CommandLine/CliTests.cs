@@ -1,6 +1,6 @@
 using Que2Engage.Cli;
 
-namespace Que2Engage.Tests.Cli;
+namespace Que2Engage.Tests.CommandLine;
 
 public class CliTests
 {

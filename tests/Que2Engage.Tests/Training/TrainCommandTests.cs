@@ -1,0 +1,78 @@
+using Que2Engage.Cli;
+using Que2Engage.Data;
+using Que2Engage.Modeling;
+using Que2Engage.Training;
+
+namespace Que2Engage.Tests.Training;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "q2e-traincli-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private string WriteToyData()
+    {
+        var world = new ToyWorld(trainSessions: 60, evalSessions: 5);
+        string data = Path.Combine(_dir, "data");
+        Directory.CreateDirectory(Path.Combine(data, "train"));
+        using (var w = DataWriters.Products(Path.Combine(data, "products.jsonl")))
+            foreach (var p in world.Products) w.Write(p);
+        using (var w = DataWriters.Impressions(Path.Combine(data, "train", "impressions.jsonl")))
+            foreach (var i in world.Train) w.Write(i);
+        return data;
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void TrainsQue2SearchWithDefaultContrastiveObjective()
+    {
+        string data = WriteToyData(), model = Path.Combine(_dir, "model");
+        var (code, output, err) = Run("train", "--data", data, "--out", model, "--model", "que2search", "--context",
+            "--steps", "3", "--batch", "16", "--d-model", "16", "--heads", "2", "--ffn", "32", "--dim", "8",
+            "--query-layers", "1", "--threads", "1");
+        Assert.True(code == 0, err);
+        Assert.Contains("trained que2search (contrastive) for 3 steps", output);
+        var manifest = ModelStore.ReadManifest(Path.Combine(model, ModelStore.ConfigFile));
+        Assert.Equal(ModelKind.Que2Search, manifest.Config.Kind);
+        Assert.True(manifest.Config.ContextEncoder);
+        Assert.Equal(8, manifest.Config.ImageDim);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(model, MetricsLog.FileName)).Length);
+    }
+
+    [Fact]
+    public void UserMistakesAreOneLineErrorsWithExitCode2()
+    {
+        string data = WriteToyData();
+        var (code, _, err) = Run("train", "--data", Path.Combine(_dir, "missing"), "--out", Path.Combine(_dir, "m"));
+        Assert.Equal(2, code);
+        Assert.Contains("missing", err);
+        Assert.DoesNotContain("   at ", err);
+
+        (code, _, err) = Run("train", "--data", data, "--out", Path.Combine(_dir, "m"), "--steps", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--steps", err);
+
+        (code, _, err) = Run("train", "--data", data, "--out", Path.Combine(_dir, "m"), "--modality-dropout", "--model", "que2search");
+        Assert.Equal(2, code);
+        Assert.Contains("--modality-dropout", err);
+    }
+
+    [Fact]
+    public void DefaultObjectiveFollowsTheModel()
+    {
+        Assert.Equal(Objective.Multitask, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Engage));
+        Assert.Equal(Objective.Contrastive, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Search));
+        Assert.Equal(Objective.Mixed, Cli.Commands.TrainCommand.ParseObjective("mixed", ModelKind.Que2Search));
+    }
+}
