@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Que2Engage.Common;
 using Que2Engage.Text;
 
 namespace Que2Engage.Modeling;
@@ -36,9 +37,7 @@ public static class ModelStore
     /// <summary>Writes the state dict to a temp file and renames it over <paramref name="path"/>.</summary>
     public static void SaveWeights(TwoTowerModel model, string path)
     {
-        string tmp = AtomicFile.TempPathFor(path);
-        model.save(tmp);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.Write(path, tmp => model.save(tmp));
     }
 
     public static TwoTowerModel Load(string dir)

@@ -1,3 +1,5 @@
+using Que2Engage.Common;
+
 namespace Que2Engage.Simulation;
 
 /// <summary>
@@ -21,7 +23,7 @@ public sealed class SimRandom
 
     /// <summary>An independent stream for (seed, purpose, index): changing one stage's size never shifts another's draws.</summary>
     public static SimRandom For(ulong seed, string purpose, long index = 0) =>
-        new(StableHash.Combine(StableHash.Combine(seed, StableHash.Fnv1a64(purpose)), (ulong)index));
+        new(StableHash.Combine(StableHash.Combine(seed, StableHash.Fnv1a64Utf16(purpose)), (ulong)index));
 
     private static ulong SplitMix64(ref ulong x)
     {

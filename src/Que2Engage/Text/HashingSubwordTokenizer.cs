@@ -1,3 +1,5 @@
+using Que2Engage.Common;
+
 namespace Que2Engage.Text;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Que2Engage.Common;
 using Que2Engage.Modeling;
 using TorchSharp.Modules;
 
@@ -42,10 +43,7 @@ public static class CheckpointStore
         Directory.CreateDirectory(dir);
         string weights = $"model-{state.Step:D7}.bin", optim = $"optimizer-{state.Step:D7}.bin";
         ModelStore.SaveWeights(model, Path.Combine(dir, weights));
-        string optimPath = Path.Combine(dir, optim);
-        string tmp = AtomicFile.TempPathFor(optimPath);
-        optimizer.save_state_dict(tmp);
-        File.Move(tmp, optimPath, overwrite: true);
+        AtomicFile.Write(Path.Combine(dir, optim), tmp => optimizer.save_state_dict(tmp));
         var committed = state with { WeightsFile = weights, OptimizerFile = optim };
         AtomicFile.WriteAllText(Path.Combine(dir, StateFile), JsonSerializer.Serialize(committed, ModelStore.Json));
         // Older checkpoints and stray temp files are garbage once the new state is committed.

@@ -1,3 +1,5 @@
+using Que2Engage.Common;
+
 namespace Que2Engage.Data.Import;
 
 internal static class ImportFiles
@@ -5,9 +7,6 @@ internal static class ImportFiles
     /// <summary>Writes import.json atomically (temp file + rename) beside the imported tables.</summary>
     public static void WriteReport(string outDir, ImportReport report)
     {
-        var path = Path.Combine(outDir, ImportReport.FileName);
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, report.ToJson());
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(outDir, ImportReport.FileName), report.ToJson());
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Que2Engage.Text;
+using Que2Engage.Common;
 
 namespace Que2Engage.Data.Import;
 

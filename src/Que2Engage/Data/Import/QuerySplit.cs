@@ -1,4 +1,4 @@
-using Que2Engage.Text;
+using Que2Engage.Common;
 
 namespace Que2Engage.Data.Import;
 
