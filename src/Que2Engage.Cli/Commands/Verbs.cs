@@ -44,12 +44,4 @@ public static class Verbs
             return 1;
         }
     }
-
-    /// <summary>A verb whose implementation has not landed yet: says so plainly and fails.</summary>
-    public static Command NotYet(string name, string description, string issue)
-    {
-        var c = new Command(name, description + $" [not built yet: {issue}]");
-        c.SetAction(p => Run(p, () => throw new Que2EngageException($"'{name}' is not built yet ({issue}).")));
-        return c;
-    }
 }

@@ -10,6 +10,8 @@ public static class TrainAndEvaluate
 {
     public sealed record Outcome(EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss, string ModelDirectory);
 
+    /// <param name="runKnobs">Run-level knobs applied on top of the variant: seed, length, batch, learning rate,
+    /// preset, threads and any model-size overrides. The variant's architecture and objective are kept.</param>
     public static Outcome Run(ModelVariant variant, TrainingOptions runKnobs, MarketplaceDataset data, IGroundTruth? truth,
         string modelDir, EvaluationOptions evaluation, IExperimentProgress progress, CancellationToken ct = default)
     {
@@ -22,6 +24,11 @@ public static class TrainAndEvaluate
             LearningRate = runKnobs.LearningRate ?? variant.Options.LearningRate,
             Preset = runKnobs.Preset,
             Threads = runKnobs.Threads,
+            CheckpointEvery = runKnobs.CheckpointEvery,
+            DModel = runKnobs.DModel, Heads = runKnobs.Heads, Ffn = runKnobs.Ffn,
+            QueryLayers = runKnobs.QueryLayers, TextLayers = runKnobs.TextLayers, FusionLayers = runKnobs.FusionLayers,
+            Dim = runKnobs.Dim, QueryMaxTokens = runKnobs.QueryMaxTokens, DocMaxTokens = runKnobs.DocMaxTokens,
+            VocabSize = runKnobs.VocabSize, TrigramBuckets = runKnobs.TrigramBuckets,
             // Resume is harmless on a fresh directory (no checkpoint: starts at step 0) and makes an interrupted
             // experiment continue where it stopped.
             Resume = true,

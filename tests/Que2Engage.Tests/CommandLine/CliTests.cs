@@ -40,4 +40,37 @@ public class CliTests
             Assert.Contains("Usage", output);
         }
     }
+
+    [Theory]
+    [InlineData("--rows", "9")]
+    [InlineData("--lambdas", "0.5,2")]
+    [InlineData("--seeds", "0")]
+    public void AblationRejectsBadFlagValuesWithExitCode2(string flag, string value)
+    {
+        string data = Path.Combine(Path.GetTempPath(), "q2e-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Que2Engage.Simulation.MarketplaceGenerator.Generate(new Que2Engage.Simulation.WorldSettings { Products = 50, Queries = 20, Sessions = 20 }, data);
+            var (code, _, err) = Run("ablation", "--data", data, "--out", Path.Combine(data, "out"), flag, value);
+            Assert.Equal(2, code);
+            Assert.StartsWith("error: ", err);
+            Assert.DoesNotContain("   at ", err);
+        }
+        finally { Directory.Delete(data, true); }
+    }
+
+    [Fact]
+    public void EvaluateWithMissingModelDirectoryIsAOneLineInputError()
+    {
+        string data = Path.Combine(Path.GetTempPath(), "q2e-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Que2Engage.Simulation.MarketplaceGenerator.Generate(new Que2Engage.Simulation.WorldSettings { Products = 50, Queries = 20, Sessions = 20 }, data);
+            var (code, _, err) = Run("evaluate", "--data", data, "--model", Path.Combine(data, "no-such-model"));
+            Assert.Equal(2, code);
+            Assert.Contains("no-such-model", err);
+            Assert.DoesNotContain("   at ", err);
+        }
+        finally { Directory.Delete(data, true); }
+    }
 }

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Que2Engage.Data;
+using Que2Engage.Evaluation;
+using Que2Engage.Experiments;
+using Que2Engage.Simulation;
+using Que2Engage.Training;
+
+namespace Que2Engage.Tests.Experiments;
+
+public sealed class AblationRunnerTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "q2e-ablation-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private sealed class RecordingProgress : IExperimentProgress
+    {
+        public List<string> Logs { get; } = [];
+        public List<string> Tasks { get; } = [];
+        public void Begin(string task, double total) => Tasks.Add(task);
+        public void Report(double done, string status) { }
+        public void Log(string message) => Logs.Add(message);
+    }
+
+    /// <summary>Tiny model and run: the point is the plumbing, not the numbers.</summary>
+    private static TrainingOptions TinyKnobs => new()
+    {
+        Steps = 3, BatchSize = 16, DModel = 16, Heads = 2, Ffn = 32, Dim = 16, FusionLayers = 1, QueryLayers = 1,
+        QueryMaxTokens = 8, DocMaxTokens = 12, VocabSize = 512, TrigramBuckets = 512, Threads = 1,
+    };
+
+    [Fact]
+    public void RunsCellsWritesTablesAndPlotsAndSkipsFinishedCellsOnRerun()
+    {
+        string data = Path.Combine(_dir, "data");
+        MarketplaceGenerator.Generate(new WorldSettings { Products = 300, Queries = 80, Sessions = 200, Seed = 3 }, data);
+        var dataset = MarketplaceDataset.Load(data);
+        var truth = World.Load(Path.Combine(data, "world.json"));
+        var options = new AblationOptions
+        {
+            OutputDirectory = Path.Combine(_dir, "out"),
+            Seeds = [1],
+            RunKnobs = TinyKnobs,
+            Rows = [ModelVariant.PaperTable1[0], ModelVariant.PaperTable1[6]],
+            Lambdas = [0.5],
+            Evaluation = new EvaluationOptions { MaxQueries = 20 },
+        };
+
+        var first = new RecordingProgress();
+        var report = AblationRunner.Run(dataset, truth, options, first);
+
+        Assert.Equal(2, report.Rows.Count);
+        Assert.Single(report.LambdaRows);
+        Assert.Equal(3, first.Tasks.Where(t => t.StartsWith("train ", StringComparison.Ordinal)).Distinct().Count());
+        foreach (var f in report.Files) Assert.True(File.Exists(f), f);
+        Assert.Contains(report.Files, f => f.EndsWith("relevance_vs_engagement.png", StringComparison.Ordinal));
+        Assert.Contains(report.Files, f => f.EndsWith("lambda_tradeoff.png", StringComparison.Ordinal));
+
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(options.OutputDirectory, "ablation.json")))!;
+        var rows = json is JsonArray a ? a : json["rows"]!.AsArray();
+        Assert.Equal(2, rows.Count);
+        foreach (var row in rows)
+        {
+            Assert.False(string.IsNullOrEmpty(row!["name"]!.GetValue<string>()));
+            foreach (string key in EvaluationResult.MetricKeys)
+            {
+                Assert.NotNull(row[$"{key}_mean"]);
+                Assert.True(row.AsObject().ContainsKey($"{key}_std"));
+            }
+        }
+        double auc = report.Rows[0].Metrics["engagement_auc"].Mean;
+        Assert.InRange(auc, 0, 1);
+
+        // Re-run: every cell is already stored, so nothing trains and the same table comes back.
+        var second = new RecordingProgress();
+        var again = AblationRunner.Run(dataset, truth, options, second);
+        Assert.DoesNotContain(second.Tasks, t => t.StartsWith("train ", StringComparison.Ordinal));
+        Assert.Equal(3, second.Logs.Count(l => l.StartsWith("skip ", StringComparison.Ordinal)));
+        Assert.Equal(auc, again.Rows[0].Metrics["engagement_auc"].Mean);
+    }
+
+    [Fact]
+    public void DirectionChecksUseTheIssueThresholds()
+    {
+        var baseline = new EvaluationResult { EngagementAuc = 0.55, RelevanceAuc = 0.80, NdcgAt10 = 0.60, ExpectedEngagementAt10 = 0.20 };
+        var good = new EvaluationResult { EngagementAuc = 0.66, RelevanceAuc = 0.785, NdcgAt10 = 0.595, ExpectedEngagementAt10 = 0.21 };
+        Assert.All(DemoWorkflow.CheckDirection(baseline, good), c => Assert.True(c.Holds, c.Claim));
+
+        var bad = new EvaluationResult { EngagementAuc = 0.60, RelevanceAuc = 0.75, NdcgAt10 = 0.50, ExpectedEngagementAt10 = 0.205 };
+        Assert.All(DemoWorkflow.CheckDirection(baseline, bad), c => Assert.False(c.Holds, c.Claim));
+    }
+}
