@@ -87,7 +87,8 @@ public static class AblationRunner
             LambdaTradeoffPlot.Save(path, "Relevance–engagement trade-off over λ1 (λ2 = 1 − λ1)", points);
             files.Add(path);
             string md = Path.Combine(options.OutputDirectory, "lambda_sweep.md");
-            File.WriteAllText(md, "# λ sweep (full Que2Engage, λ2 = 1 − λ1)\n\n" + AblationTable.ToMarkdown(lambdaRows));
+            File.WriteAllText(md, AblationTable.ToMarkdown(lambdaRows)
+                .Replace("## Ablation (mean ± std over seeds)", "## λ sweep: full Que2Engage, λ2 = 1 − λ1 (mean ± std over seeds)"));
             string json = Path.Combine(options.OutputDirectory, "lambda_sweep.json");
             File.WriteAllText(json, AblationTable.ToJson(lambdaRows));
             files.Add(md); files.Add(json);

@@ -10,6 +10,8 @@ public static class TradeoffScatterPlot
         var plot = PlotFile.Create(title, "relevance ROC-AUC", "engagement ROC-AUC");
         var palette = new ScottPlot.Palettes.Category10();
         int plotted = 0;
+        var finite = rows.Where(r => double.IsFinite(r.RelevanceAuc) && double.IsFinite(r.EngagementAuc)).ToList();
+        double xMid = finite.Count == 0 ? 0 : (finite.Min(r => r.RelevanceAuc) + finite.Max(r => r.RelevanceAuc)) / 2;
         for (int i = 0; i < rows.Count; i++)
         {
             var (name, x, y) = rows[i];
@@ -19,7 +21,10 @@ public static class TradeoffScatterPlot
             var label = plot.Add.Text(name, x, y);
             label.LabelFontSize = 12;
             label.LabelFontColor = color;
-            label.OffsetX = 8;
+            // Labels point away from the centre so the outermost ones stay inside the plot.
+            bool right = x > xMid;
+            label.LabelAlignment = right ? ScottPlot.Alignment.MiddleRight : ScottPlot.Alignment.MiddleLeft;
+            label.OffsetX = right ? -8 : 8;
             plotted++;
         }
         if (plotted == 0) throw new InvalidInputException("nothing to plot: no row has both AUCs");
