@@ -1,3 +1,4 @@
+using Que2Engage.Common;
 using System.Text.Json;
 
 namespace Que2Engage.Simulation;
@@ -13,36 +14,13 @@ internal static class WorldJson
     public const int Version = 1;
     private const int FlushEvery = 8192;
 
-    public static void Write(World world, string path)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
-        try
+    public static void Write(World world, string path) =>
+        AtomicFile.Write(path, temp =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var w = new Utf8JsonWriter(stream))
-            {
-                WriteDocument(world, w);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new Que2EngageException($"{path}: cannot write world file: {e.Message}", inner: e);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            using (var w = new Utf8JsonWriter(stream)) WriteDocument(world, w);
+            stream.Flush(flushToDisk: true);
+        });
 
     private static void WriteDocument(World world, Utf8JsonWriter w)
     {

@@ -21,22 +21,7 @@ internal static class PlotFile
     public static void Save(Plot plot, string path, int width = DefaultWidth, int height = DefaultHeight)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp.png";
-        try
-        {
-            plot.SavePng(temp, width, height);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new Que2EngageException($"cannot write plot '{path}': {e.Message}", inner: e);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        Common.AtomicFile.Write(path, temp => plot.SavePng(temp, width, height));
     }
 
     public static void RequireData<T>(IReadOnlyCollection<T> series, string what)
