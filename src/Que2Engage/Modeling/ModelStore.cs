@@ -26,11 +26,22 @@ public static class ModelStore
 
     public sealed record ModelManifest(int FormatVersion, ModelConfig Config, ContextStatistics ContextStatistics);
 
+    /// <summary>A SentencePiece model used by the tokenizer is copied here, so the model directory is self-contained.</summary>
+    public const string TokenizerModelFile = "tokenizer.model";
+
     public static void Save(TwoTowerModel model, string dir)
     {
         Directory.CreateDirectory(dir);
         SaveWeights(model, Path.Combine(dir, WeightsFile));
-        var manifest = new ModelManifest(FormatVersion, model.Config, model.ContextStatistics);
+        var config = model.Config;
+        if (config.Tokenizer.ModelPath is string spm && spm.Length > 0)
+        {
+            string target = Path.GetFullPath(Path.Combine(dir, TokenizerModelFile));
+            if (!string.Equals(Path.GetFullPath(spm), target, StringComparison.Ordinal))
+                AtomicFile.Write(target, tmp => File.Copy(spm, tmp));
+            config = config with { Tokenizer = config.Tokenizer with { ModelPath = TokenizerModelFile } };
+        }
+        var manifest = new ModelManifest(FormatVersion, config, model.ContextStatistics);
         AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), JsonSerializer.Serialize(manifest, Json));
     }
 
@@ -78,6 +89,12 @@ public static class ModelStore
             throw new InvalidInputException($"{configPath}: model config is missing 'config' or 'context_statistics'");
         if (manifest.FormatVersion != FormatVersion)
             throw new InvalidInputException($"{configPath}: format_version {manifest.FormatVersion} is not supported (expected {FormatVersion})");
+        // A tokenizer file saved beside the config (see Save) is referenced relatively: resolve it here.
+        if (manifest.Config.Tokenizer.ModelPath is string spm && spm.Length > 0 && !Path.IsPathRooted(spm))
+        {
+            string resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath))!, spm));
+            manifest = manifest with { Config = manifest.Config with { Tokenizer = manifest.Config.Tokenizer with { ModelPath = resolved } } };
+        }
         try
         {
             manifest.Config.Validate();

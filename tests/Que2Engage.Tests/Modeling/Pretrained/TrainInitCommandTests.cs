@@ -44,6 +44,14 @@ public sealed class TrainInitCommandTests : IDisposable
         var evaluate = Run("evaluate", "--data", data, "--model", _dir.File("m"));
         Assert.True(evaluate.Code == 0, evaluate.Out + evaluate.Err);
 
+        // The model directory is self-contained: the SentencePiece model is copied in and referenced relatively,
+        // so the directory still loads after it is moved.
+        Assert.True(File.Exists(Path.Combine(_dir.File("m"), "tokenizer.model")));
+        Assert.Contains("\"tokenizer.model\"", File.ReadAllText(Path.Combine(_dir.File("m"), "config.json")));
+        Directory.Move(_dir.File("m"), _dir.File("moved"));
+        var moved = Run("evaluate", "--data", data, "--model", _dir.File("moved"));
+        Assert.True(moved.Code == 0, moved.Out + moved.Err);
+
         var tooFewLayers = Run([.. Train("m2", fusionLayers: 4), "--init", ckpt, "--tokenizer-model", spm]);
         Assert.Equal(2, tooFewLayers.Code);
         Assert.Contains("the checkpoint has 3", tooFewLayers.Err);
