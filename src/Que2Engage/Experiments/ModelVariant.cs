@@ -34,7 +34,7 @@ public sealed record ModelVariant(string Name, TrainingOptions Options)
     {
         get
         {
-            var chars = Name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : c == '.' ? '.' : '-').ToArray();
+            var chars = Name.Replace("λ", "lambda").ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : c == '.' ? '.' : '-').ToArray();
             var s = new string(chars);
             while (s.Contains("--")) s = s.Replace("--", "-");
             return s.Trim('-');

@@ -31,6 +31,7 @@ public class ModelVariantTests
         Assert.Equal(0.95, v.Options.Lambda1, 12);
         Assert.Equal(0.05, v.Options.Lambda2, 12);
         Assert.Equal("Que2Engage λ1=0.95", v.Name);
+        Assert.Equal("que2engage-lambda1-0.95", v.Slug);
     }
 
     [Fact]
