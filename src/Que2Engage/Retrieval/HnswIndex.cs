@@ -1,3 +1,4 @@
+using Que2Engage.Common;
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -111,13 +112,7 @@ public sealed class HnswIndex : IVectorIndex
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private float Similarity(ReadOnlySpan<float> query, int node) => TensorPrimitives.Dot(query, _store.Row(node));
 
-    private ulong NextRandom()
-    {
-        ulong z = _rngState += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    private ulong NextRandom() => SplitMix64.Next(ref _rngState);
 
     /// <summary>floor(−ln(U)·mL) with U uniform in (0, 1] and mL = 1/ln(M), the paper's level law.</summary>
     private int RandomLevel()

@@ -1,3 +1,4 @@
+using Que2Engage.Common;
 using System.Diagnostics;
 
 namespace Que2Engage.Retrieval;
@@ -96,13 +97,13 @@ public static class IndexBenchmark
     /// <summary>The benchmark vectors: row-major, L2-normalised, from a SplitMix64/Box–Muller stream of the seed.</summary>
     public static (float[] Base, float[] Queries) Generate(IndexBenchmarkOptions o)
     {
-        var rng = new SplitMix(o.Seed);
+        var rng = new SplitMix64(o.Seed);
         int d = o.Dimension;
         float[]? centres = null;
         if (o.Distribution == "clustered")
         {
             centres = new float[o.Clusters * d];
-            for (int c = 0; c < o.Clusters; c++) Fill(rng, centres.AsSpan(c * d, d), null, 1f);
+            for (int c = 0; c < o.Clusters; c++) Fill(ref rng, centres.AsSpan(c * d, d), null, 1f);
         }
         else if (o.Distribution != "random")
             throw new InvalidInputException($"bench index: unknown distribution '{o.Distribution}' (expected random or clustered).");
@@ -110,12 +111,12 @@ public static class IndexBenchmark
         for (int i = 0; i < o.Count + o.Queries; i++)
         {
             var centre = centres is null ? null : centres.AsSpan((int)(rng.Next() % (ulong)o.Clusters) * d, d).ToArray();
-            Fill(rng, all.AsSpan(i * d, d), centre, centre is null ? 1f : ClusterNoise / MathF.Sqrt(d));
+            Fill(ref rng, all.AsSpan(i * d, d), centre, centre is null ? 1f : ClusterNoise / MathF.Sqrt(d));
         }
         return (all[..(o.Count * d)], all[(o.Count * d)..]);
     }
 
-    private static void Fill(SplitMix rng, Span<float> v, float[]? centre, float sigma)
+    private static void Fill(ref SplitMix64 rng, Span<float> v, float[]? centre, float sigma)
     {
         double norm = 0;
         for (int j = 0; j < v.Length; j++)
@@ -127,16 +128,5 @@ public static class IndexBenchmark
         }
         float inv = (float)(1 / Math.Sqrt(norm));
         for (int j = 0; j < v.Length; j++) v[j] *= inv;
-    }
-
-    private sealed class SplitMix(ulong state)
-    {
-        public ulong Next()
-        {
-            ulong z = state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
     }
 }

@@ -1,4 +1,4 @@
-using Que2Engage.Training;
+using Que2Engage.Common;
 
 namespace Que2Engage.Serving;
 

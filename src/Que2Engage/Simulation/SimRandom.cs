@@ -15,23 +15,15 @@ public sealed class SimRandom
     public SimRandom(ulong seed)
     {
         ulong x = seed;
-        _s0 = SplitMix64(ref x);
-        _s1 = SplitMix64(ref x);
-        _s2 = SplitMix64(ref x);
-        _s3 = SplitMix64(ref x);
+        _s0 = SplitMix64.Next(ref x);
+        _s1 = SplitMix64.Next(ref x);
+        _s2 = SplitMix64.Next(ref x);
+        _s3 = SplitMix64.Next(ref x);
     }
 
     /// <summary>An independent stream for (seed, purpose, index): changing one stage's size never shifts another's draws.</summary>
     public static SimRandom For(ulong seed, string purpose, long index = 0) =>
         new(StableHash.Combine(StableHash.Combine(seed, StableHash.Fnv1a64Utf16(purpose)), (ulong)index));
-
-    private static ulong SplitMix64(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
 
     public ulong NextULong()
     {

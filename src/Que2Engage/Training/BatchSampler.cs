@@ -1,3 +1,4 @@
+using Que2Engage.Common;
 namespace Que2Engage.Training;
 
 /// <summary>

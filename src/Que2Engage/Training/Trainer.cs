@@ -1,3 +1,4 @@
+using Que2Engage.Common;
 using System.Diagnostics;
 using Que2Engage.Data;
 using Que2Engage.Modeling;

@@ -1,3 +1,4 @@
+using Que2Engage.Common;
 using Que2Engage.Data;
 
 namespace Que2Engage.Training;

@@ -31,20 +31,12 @@ public sealed class QuerySplit
         if (n >= 2 && evalFraction < 1) evalCount = Math.Min(evalCount, n - 1);
         string salt = $"q2e-split:{seed}:";
         var ordered = queries
-            .Select(q => (Query: q, Key: Mix(StableHash.Fnv1a64(salt + q))))
+            .Select(q => (Query: q, Key: SplitMix64.Mix(StableHash.Fnv1a64(salt + q)) /* FNV-1a alone mixes the last bytes weakly into the high bits we sort on */))
             .OrderBy(x => x.Key).ThenBy(x => x.Query, StringComparer.Ordinal)
             .Take(evalCount)
             .Select(x => x.Query);
         var eval = new HashSet<string>(ordered, StringComparer.Ordinal);
         return new QuerySplit(eval, n - eval.Count);
-    }
-
-    /// <summary>SplitMix64's finaliser: FNV-1a alone mixes the last bytes weakly into the high bits we sort on.</summary>
-    static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     public bool IsEval(string query) => _eval.Contains(query);
