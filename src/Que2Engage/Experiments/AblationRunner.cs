@@ -66,16 +66,8 @@ public static class AblationRunner
         }
         // ROC curves and loss curves of the first seed of every row.
         int firstSeed = options.Seeds[0];
-        var firstCells = rowCells.Where(c => c.Seed == firstSeed).ToList();
-        if (firstCells.Count > 0)
-        {
-            var eng = firstCells.Where(c => c.Result.EngagementScores.Count > 0).Select(c => (c.Row, c.Result.EngagementScores, c.Result.EngagementLabels)).ToList();
-            if (eng.Count > 0) { string p = Path.Combine(plots, "roc_engagement.png"); RocPlot.Save(p, $"Engagement ROC (seed {firstSeed})", eng); files.Add(p); }
-            var rel = firstCells.Where(c => c.Result.RelevanceScores.Count > 0).Select(c => (c.Row, c.Result.RelevanceScores, c.Result.RelevanceLabels)).ToList();
-            if (rel.Count > 0) { string p = Path.Combine(plots, "roc_relevance.png"); RocPlot.Save(p, $"Relevance ROC (seed {firstSeed})", rel); files.Add(p); }
-            var losses = firstCells.Where(c => c.Loss.Count > 0).Select(c => (c.Row, c.Loss)).ToList();
-            if (losses.Count > 0) { string p = Path.Combine(plots, "loss_curves.png"); LossCurvePlot.Save(p, $"Training loss (seed {firstSeed})", losses); files.Add(p); }
-        }
+        var firstCells = rowCells.Where(c => c.Seed == firstSeed).Select(c => (c.Row, c.Result, c.Loss)).ToList();
+        files.AddRange(ExperimentPlots.RocAndLoss(plots, firstCells, $"seed {firstSeed}").Select(p => Path.Combine(plots, p.File)));
 
         IReadOnlyList<AblationRow> lambdaRows = [];
         if (lambdaCells.Count > 0)
@@ -107,20 +99,10 @@ public static class AblationRunner
             foreach (int seed in options.Seeds)
             {
                 ct.ThrowIfCancellationRequested();
-                var stored = store.TryLoad(variant.Name, seed);
-                if (stored is not null)
-                {
-                    progress.Log($"skip {variant.Name} (seed {seed}): already done");
-                    cells.Add(new Cell(variant.Name, seed, stored.Result, stored.Loss));
-                    continue;
-                }
                 string modelDir = Path.Combine(options.OutputDirectory, "models", $"{variant.Slug}-seed{seed}");
-                var outcome = TrainAndEvaluate.Run(variant, options.RunKnobs with { Seed = seed }, data, truth, modelDir,
-                    options.Evaluation with { Seed = seed }, progress, ct);
-                store.Save(variant.Name, seed, outcome.Result, outcome.Loss);
-                progress.Log($"{variant.Name} (seed {seed}): engagement AUC {outcome.Result.EngagementAuc:F3}, relevance AUC {outcome.Result.RelevanceAuc:F3}, " +
-                             $"NDCG@10 {outcome.Result.NdcgAt10:F3}, E[eng]@10 {outcome.Result.ExpectedEngagementAt10:F4}");
-                cells.Add(new Cell(variant.Name, seed, outcome.Result, outcome.Loss));
+                var (result, loss) = TrainAndEvaluate.RunOrReuse(store, variant, options.RunKnobs with { Seed = seed }, data, truth,
+                    modelDir, options.Evaluation with { Seed = seed }, progress, ct);
+                cells.Add(new Cell(variant.Name, seed, result, loss));
             }
         }
         return cells;

@@ -56,18 +56,9 @@ public static class DemoWorkflow
         var results = new List<(ModelVariant Variant, EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss)>();
         foreach (var variant in new[] { ModelVariant.Que2Search, ModelVariant.Que2EngageFull })
         {
-            int seed = options.RunKnobs.Seed;
-            var stored = store.TryLoad(variant.Name, seed);
-            if (stored is not null)
-            {
-                progress.Log($"reusing the evaluated {variant.Name} model");
-                results.Add((variant, stored.Result, stored.Loss));
-                continue;
-            }
-            var outcome = TrainAndEvaluate.Run(variant, options.RunKnobs, data, truth,
+            var (result, loss) = TrainAndEvaluate.RunOrReuse(store, variant, options.RunKnobs, data, truth,
                 Path.Combine(work, "models", variant.Slug), options.Evaluation, progress, ct);
-            store.Save(variant.Name, seed, outcome.Result, outcome.Loss);
-            results.Add((variant, outcome.Result, outcome.Loss));
+            results.Add((variant, result, loss));
         }
 
         string reportDir = Path.Combine(work, "report");
@@ -103,21 +94,13 @@ public static class DemoWorkflow
     private static List<(string Title, string File)> WritePlots(string dir,
         IReadOnlyList<(ModelVariant Variant, EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss)> results)
     {
-        var plots = new List<(string, string)>();
-        var eng = results.Where(r => r.Result.EngagementScores.Count > 0)
-            .Select(r => (r.Variant.Name, r.Result.EngagementScores, r.Result.EngagementLabels)).ToList();
-        if (eng.Count > 0) { RocPlot.Save(Path.Combine(dir, "roc_engagement.png"), "Engagement ROC (held-out impressions)", eng); plots.Add(("Engagement ROC", "roc_engagement.png")); }
-        var rel = results.Where(r => r.Result.RelevanceScores.Count > 0)
-            .Select(r => (r.Variant.Name, r.Result.RelevanceScores, r.Result.RelevanceLabels)).ToList();
-        if (rel.Count > 0) { RocPlot.Save(Path.Combine(dir, "roc_relevance.png"), "Relevance ROC (rated pairs, 2 vs 0–1)", rel); plots.Add(("Relevance ROC", "roc_relevance.png")); }
+        var plots = ExperimentPlots.RocAndLoss(dir, results.Select(r => (r.Variant.Name, r.Result, r.Loss)).ToList(), "held-out data");
         foreach (var r in results.Where(r => r.Result.EngagementScores.Count > 0))
         {
             string file = $"scores_{r.Variant.Slug}.png";
             ScoreDistributionPlot.Save(Path.Combine(dir, file), $"{r.Variant.Name}: κ(q,d) of engaged vs not", r.Result.EngagementScores, r.Result.EngagementLabels);
             plots.Add(($"{r.Variant.Name} score distribution", file));
         }
-        var losses = results.Where(r => r.Loss.Count > 0).Select(r => (r.Variant.Name, r.Loss)).ToList();
-        if (losses.Count > 0) { LossCurvePlot.Save(Path.Combine(dir, "loss_curves.png"), "Training loss", losses); plots.Add(("Training loss", "loss_curves.png")); }
         return plots;
     }
 

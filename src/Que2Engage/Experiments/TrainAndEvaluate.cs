@@ -10,6 +10,29 @@ public static class TrainAndEvaluate
 {
     public sealed record Outcome(EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss, string ModelDirectory);
 
+    /// <summary>
+    /// The stored result of (variant, seed) when <paramref name="store"/> has it (an interrupted experiment resumes by
+    /// skipping finished cells), otherwise <see cref="Run"/> and store it. The seed is <paramref name="runKnobs"/>'s.
+    /// </summary>
+    public static (EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss) RunOrReuse(ResultStore store,
+        ModelVariant variant, TrainingOptions runKnobs, MarketplaceDataset data, IGroundTruth? truth, string modelDir,
+        EvaluationOptions evaluation, IExperimentProgress progress, CancellationToken ct = default)
+    {
+        int seed = runKnobs.Seed;
+        var stored = store.TryLoad(variant.Name, seed);
+        if (stored is not null)
+        {
+            progress.Log($"skip {variant.Name} (seed {seed}): already done");
+            return (stored.Result, stored.Loss);
+        }
+        var outcome = Run(variant, runKnobs, data, truth, modelDir, evaluation, progress, ct);
+        store.Save(variant.Name, seed, outcome.Result, outcome.Loss);
+        var r = outcome.Result;
+        progress.Log($"{variant.Name} (seed {seed}): engagement AUC {r.EngagementAuc:F3}, relevance AUC {r.RelevanceAuc:F3}, " +
+                     $"NDCG@10 {r.NdcgAt10:F3}, E[eng]@10 {r.ExpectedEngagementAt10:F4}");
+        return (outcome.Result, outcome.Loss);
+    }
+
     /// <param name="runKnobs">Run-level knobs applied on top of the variant: seed, length, batch, learning rate,
     /// preset, threads and any model-size overrides. The variant's architecture and objective are kept.</param>
     public static Outcome Run(ModelVariant variant, TrainingOptions runKnobs, MarketplaceDataset data, IGroundTruth? truth,
