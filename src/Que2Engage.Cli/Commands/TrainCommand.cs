@@ -35,6 +35,7 @@ public static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var lambda1 = new Option<double>("--lambda1") { Description = "Multitask weight of the relevance loss.", DefaultValueFactory = _ => 0.8 };
         var lambda2 = new Option<double>("--lambda2") { Description = "Multitask weight of the engagement loss.", DefaultValueFactory = _ => 0.2 };
+        var plainRelevance = new Option<bool>("--plain-relevance-softmax") { Description = "Multitask: use the plain in-batch softmax for relevance instead of the document-centred one (the default, which leaves document-level offsets to the engagement loss)." };
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps.", DefaultValueFactory = _ => 200 };
         var dModel = new Option<int?>("--d-model") { Description = "Override: transformer width." };
@@ -52,7 +53,7 @@ public static class TrainCommand
         var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
         {
             data, output, model, context, objective, modalityDropout, preset, steps, epochs, batch, lr, seed, resume,
-            threads, lambda1, lambda2, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
+            threads, lambda1, lambda2, plainRelevance, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
             fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel,
         };
         c.SetAction(p => Verbs.Run(p, () =>
@@ -74,6 +75,7 @@ public static class TrainCommand
                 Threads = p.GetValue(threads),
                 Lambda1 = p.GetValue(lambda1),
                 Lambda2 = p.GetValue(lambda2),
+                CentredRelevance = !p.GetValue(plainRelevance),
                 CheckpointEvery = p.GetValue(checkpointEvery),
                 DModel = p.GetValue(dModel),
                 Heads = p.GetValue(heads),

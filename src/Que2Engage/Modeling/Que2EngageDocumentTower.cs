@@ -9,8 +9,9 @@ namespace Que2Engage.Modeling;
 /// images → deep-sets → one image token; context → BatchNorm+MLP → one context token; a learned [CLS] + text tokens +
 /// image token + context token, each plus a modality-type embedding → M-layer fusion transformer (padding and a
 /// missing image are masked out of attention) → [CLS] → projection → D, L2-normalised.
-/// Modality dropout (training mode only, when enabled) zeroes each example's context/image/text encoder outputs with
-/// probabilities δ_c, δ_i, δ_t, teaching the fusion to cope with any missing modality at inference.
+/// Modality dropout (training mode only, when enabled) drops each example's context/image/text encoder outputs with
+/// probabilities δ_c, δ_i, δ_t (zeroed and masked out of attention), teaching the fusion to cope with any missing
+/// modality at inference.
 /// </summary>
 public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
 {
@@ -20,6 +21,8 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
     private readonly TransformerStack? textEncoder;
     private readonly ImageSetEncoder images;
     private readonly ContextEncoder context;
+    private readonly LayerNorm imageNorm;
+    private readonly LayerNorm contextNorm;
     private readonly Parameter cls;
     private readonly Embedding modalityTypes;
     private readonly TransformerStack fusion;
@@ -33,6 +36,8 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
         textEncoder = c.TextLayers > 0 ? new TransformerStack(c.DModel, c.Heads, c.Ffn, c.TextLayers, c.Dropout) : null;
         images = new ImageSetEncoder(c.ImageDim, c.DModel);
         context = new ContextEncoder(ContextFeatures.Dimension, c.DModel);
+        imageNorm = nn.LayerNorm(c.DModel);
+        contextNorm = nn.LayerNorm(c.DModel);
         cls = nn.Parameter(randn(1, 1, c.DModel) * 0.02);
         modalityTypes = nn.Embedding(4, c.DModel);
         using (no_grad()) nn.init.normal_(modalityTypes.weight, 0, 0.02);
@@ -47,14 +52,28 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
         var textPadding = d.Tokens.eq(0);
         var text = embed.call(d.Tokens);
         if (textEncoder is not null) text = textEncoder.call(text, textPadding);
-        var imageToken = images.call(d.Images, d.ImageMask).unsqueeze(1);   // B×1×d
-        var contextToken = context.call(d.Context).unsqueeze(1);           // B×1×d
+        // The text tokens leave TokenSequenceEmbedding layer-normalised (norm ≈ √d) while the image and context MLPs
+        // start out ~10× smaller; their own LayerNorm lets every token enter the fusion at the same scale.
+        var imageToken = imageNorm.call(images.call(d.Images, d.ImageMask)).unsqueeze(1);   // B×1×d
+        var contextToken = contextNorm.call(context.call(d.Context)).unsqueeze(1);         // B×1×d
 
+        var noImage = d.ImageMask.any(1).logical_not().unsqueeze(1);      // B×1
+        var noContext = zeros(b, 1, ScalarType.Bool);
         if (training && _config.ModalityDropout)
         {
-            text = text * Keep(b, _config.TextDropRate);
-            imageToken = imageToken * Keep(b, _config.ImageDropRate);
-            contextToken = contextToken * Keep(b, _config.ContextDropRate);
+            // A dropped modality is zeroed and masked out of attention — exactly what a missing modality is at
+            // inference (a listing without images). Zeroed-but-visible text tokens would still soak up ~48/51 of
+            // the [CLS] attention, so the image and context tokens would get little more gradient than with all
+            // modalities present; masked, a text-dropped example makes [CLS] read image and context alone.
+            var textKeep = Keep(b, _config.TextDropRate);
+            var imageKeep = Keep(b, _config.ImageDropRate);
+            var contextKeep = Keep(b, _config.ContextDropRate);
+            text = text * textKeep;
+            imageToken = imageToken * imageKeep;
+            contextToken = contextToken * contextKeep;
+            textPadding = textPadding.logical_or(textKeep.view(b, 1).eq(0));
+            noImage = noImage.logical_or(imageKeep.view(b, 1).eq(0));
+            noContext = contextKeep.view(b, 1).eq(0);
         }
 
         var seq = cat([cls.expand(b, 1, -1), text, imageToken, contextToken], 1);
@@ -63,9 +82,7 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
             full(1, TypeImage, ScalarType.Int64), full(1, TypeContext, ScalarType.Int64)]);
         seq = seq + modalityTypes.call(typeIds).unsqueeze(0);
 
-        var noImage = d.ImageMask.any(1).logical_not().unsqueeze(1);      // B×1
-        var never = zeros(b, 1, ScalarType.Bool);
-        var mask = cat([never, textPadding, noImage, never], 1);
+        var mask = cat([zeros(b, 1, ScalarType.Bool), textPadding, noImage, noContext], 1);
         var fused = fusion.call(seq, mask).select(1, 0);
         return nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
     }

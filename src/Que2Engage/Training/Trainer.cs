@@ -154,7 +154,7 @@ public static class Trainer
                     default:
                     {
                         var y = torch.tensor(batch.Select(x => x.Engaged).ToArray());
-                        var parts = MultitaskLoss.Compute(q, d, y, model.EngagementBias, config.Scale, options.Lambda1, options.Lambda2, exclude);
+                        var parts = MultitaskLoss.Compute(q, d, y, model.EngagementBias, config.Scale, options.Lambda1, options.Lambda2, exclude, options.CentredRelevance);
                         total = parts.Total;
                         lossRel = parts.Relevance.item<float>();
                         lossEng = parts.Engagement.item<float>();

@@ -23,6 +23,11 @@ public sealed record TrainingOptions
     public int Seed { get; init; } = 1;
     public double Lambda1 { get; init; } = 0.8;
     public double Lambda2 { get; init; } = 0.2;
+    /// <summary>
+    /// Multitask: document-centre the relevance softmax (default; see DocumentCentredContrastiveLoss). False = the
+    /// plain in-batch softmax, which suppresses the document-level offsets that carry engagement.
+    /// </summary>
+    public bool CentredRelevance { get; init; } = true;
     /// <summary>libtorch intra-op threads; 0 = the machine's cores.</summary>
     public int Threads { get; init; }
     public int CheckpointEvery { get; init; } = 200;

@@ -79,6 +79,24 @@ public sealed class TwoTowerModelTests : IDisposable
     }
 
     [Fact]
+    public void DroppedTextIsMaskedOutOfAttentionLikeMissingText()
+    {
+        // Text always dropped, image and context kept: the embedding must not depend on the text at all — not even on
+        // how many tokens it had (zeroed-but-attended tokens would still change [CLS] through the padding mask).
+        using var model = new TwoTowerModel(Tiny(ModelKind.Que2Engage, dropout: true) with { TextDropRate = 1, ContextDropRate = 0, ImageDropRate = 0 }, ContextStatistics.FromCatalogue([Full]));
+        var longer = Full with { Title = "a much longer title about a green velvet corner sofa", Description = "" };
+        var features = new[] { model.Featurizer.Product(Full), model.Featurizer.Product(longer) };
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.train();
+        var trained = model.EncodeDocuments(features);
+        Assert.True((trained[0] - trained[1]).abs().max().item<float>() < 1e-5);
+        model.eval();
+        var inferred = model.EncodeDocuments(features);
+        Assert.True((inferred[0] - inferred[1]).abs().max().item<float>() > 1e-3);
+    }
+
+    [Fact]
     public void SaveLoadRoundTripGivesIdenticalEmbeddings()
     {
         var stats = ContextStatistics.FromCatalogue([Full, Full with { ProductId = "b", Price = 10 }]);

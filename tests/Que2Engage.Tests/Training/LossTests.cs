@@ -84,7 +84,7 @@ public class LossTests
             return -(label ? Math.Log(p) : Math.Log(1 - p));
         }
         double eng = (Bce(S * Dot(q[0], d[0]) + b, y[0]) + Bce(S * Dot(q[1], d[1]) + b, y[1])) / 2;
-        var parts = MultitaskLoss.Compute(T(q), T(d), torch.tensor(y), torch.tensor(new[] { (float)b }), S, l1, l2);
+        var parts = MultitaskLoss.Compute(T(q), T(d), torch.tensor(y), torch.tensor(new[] { (float)b }), S, l1, l2, centreDocuments: false);
         Assert.Equal(rel, parts.Relevance.item<float>(), 4);
         Assert.Equal(eng, parts.Engagement.item<float>(), 4);
         Assert.Equal(l1 * rel + l2 * eng, parts.Total.item<float>(), 4);
@@ -98,5 +98,39 @@ public class LossTests
         var parts = MultitaskLoss.Compute(T(Unit(0.1, 1.0)), T(Unit(0.3, 2.0)), torch.tensor(new[] { true, true }), bias, S, 0.8, 0.2);
         parts.Total.backward();
         Assert.True(bias.grad!.item<float>() < 0); // all positives: raising b lowers the loss
+    }
+
+    [Fact]
+    public void DocumentCentredMatchesHandComputation()
+    {
+        using var scope = NewDisposeScope();
+        var q = Unit(0.1, 1.0, 2.0);
+        var d = Unit(0.3, 0.9, 2.5);
+        double ColumnMean(int j) => q.Average(qi => Dot(qi, d[j]));
+        double expected = 0;
+        for (int i = 0; i < 3; i++) expected += SoftmaxCe(d.Select((dj, j) => S * (Dot(q[i], dj) - ColumnMean(j))).ToArray(), i);
+        expected /= 3;
+        Assert.Equal(expected, DocumentCentredContrastiveLoss.Compute(T(q), T(d), S).item<float>(), 4);
+        // The multitask loss uses it by default.
+        var parts = MultitaskLoss.Compute(T(q), T(d), torch.tensor(new[] { true, false, true }), torch.zeros(1), S, 0.8, 0.2);
+        Assert.Equal(expected, parts.Relevance.item<float>(), 4);
+    }
+
+    [Fact]
+    public void DocumentCentredIgnoresDocumentOffsetsThatThePlainSoftmaxPenalises()
+    {
+        // An extra coordinate that every query shares (c) and each document has to its own degree (a_j) adds c·a_j to
+        // column j: a document-level offset, the shape engagement takes in one shared embedding.
+        using var scope = NewDisposeScope();
+        var q = Unit(0.1, 1.0, 2.0);
+        var d = Unit(0.3, 0.9, 2.5);
+        double[] a = [1.5, -0.5, 0.2];
+        var qOffset = q.Select(r => r.Append(0.3).ToArray()).ToArray();
+        var dOffset = d.Select((r, j) => r.Append(a[j]).ToArray()).ToArray();
+        var qPlain = q.Select(r => r.Append(0.0).ToArray()).ToArray();
+        double centred = DocumentCentredContrastiveLoss.Compute(T(qPlain), T(dOffset), S).item<float>();
+        Assert.Equal(centred, DocumentCentredContrastiveLoss.Compute(T(qOffset), T(dOffset), S).item<float>(), 4);
+        Assert.NotEqual(ContrastiveLoss.Compute(T(qPlain), T(dOffset), S).item<float>(),
+            ContrastiveLoss.Compute(T(qOffset), T(dOffset), S).item<float>(), 2);
     }
 }

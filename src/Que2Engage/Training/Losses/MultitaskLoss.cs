@@ -8,15 +8,18 @@ public sealed record MultitaskLossParts(Tensor Total, Tensor Relevance, Tensor E
 
 /// <summary>
 /// Que2Engage's multitask loss over a batch of shown (q_i, d_i, y_i): L = λ1·L_rel + λ2·L_eng, where L_rel is the
-/// in-batch softmax treating every shown pair as a positive (<see cref="ContrastiveLoss"/>) and
-/// L_eng = BCE(σ(s·κ(q_i, d_i) + b), y_i) with the learnable bias b.
+/// in-batch softmax treating every shown pair as a positive — document-centred by default
+/// (<see cref="DocumentCentredContrastiveLoss"/>, which says why), plain <see cref="ContrastiveLoss"/> with
+/// <paramref name="centreDocuments"/> false — and L_eng = BCE(σ(s·κ(q_i, d_i) + b), y_i) with the learnable bias b.
 /// </summary>
 public static class MultitaskLoss
 {
     public static MultitaskLossParts Compute(Tensor queries, Tensor documents, Tensor engaged, Tensor bias,
-        double scale, double lambda1, double lambda2, Tensor? exclude = null)
+        double scale, double lambda1, double lambda2, Tensor? exclude = null, bool centreDocuments = true)
     {
-        var relevance = ContrastiveLoss.Compute(queries, documents, scale, exclude);
+        var relevance = centreDocuments
+            ? DocumentCentredContrastiveLoss.Compute(queries, documents, scale, exclude)
+            : ContrastiveLoss.Compute(queries, documents, scale, exclude);
         var engagementLogits = (queries * documents).sum(1) * scale + bias;
         var engagement = nn.functional.binary_cross_entropy_with_logits(engagementLogits, engaged.to_type(ScalarType.Float32));
         return new MultitaskLossParts(relevance * lambda1 + engagement * lambda2, relevance, engagement);
