@@ -10,11 +10,14 @@ namespace Que2Engage.Training.Losses;
 /// </summary>
 public static class ContrastiveLoss
 {
-    public static Tensor Compute(Tensor queries, Tensor documents, double scale, Tensor? exclude = null)
+    public static Tensor Compute(Tensor queries, Tensor documents, double scale, Tensor? exclude = null) =>
+        FromLogits(queries.matmul(documents.t()) * scale, exclude);
+
+    /// <summary>Cross-entropy of B×B logits with target i, after dropping the <paramref name="exclude"/>d columns.</summary>
+    public static Tensor FromLogits(Tensor logits, Tensor? exclude = null)
     {
-        var logits = queries.matmul(documents.t()) * scale;
         if (exclude is not null) logits = logits.masked_fill(exclude, double.NegativeInfinity);
-        var target = arange(queries.shape[0], dtype: ScalarType.Int64);
+        var target = arange(logits.shape[0], dtype: ScalarType.Int64);
         return nn.functional.cross_entropy(logits, target);
     }
 }

@@ -23,9 +23,6 @@ public static class DocumentCentredContrastiveLoss
     public static Tensor Compute(Tensor queries, Tensor documents, double scale, Tensor? exclude = null)
     {
         var similarity = queries.matmul(documents.t());
-        var logits = (similarity - similarity.mean([0L], keepdim: true)) * scale;
-        if (exclude is not null) logits = logits.masked_fill(exclude, double.NegativeInfinity);
-        var target = arange(queries.shape[0], dtype: ScalarType.Int64);
-        return nn.functional.cross_entropy(logits, target);
+        return ContrastiveLoss.FromLogits((similarity - similarity.mean([0L], keepdim: true)) * scale, exclude);
     }
 }
