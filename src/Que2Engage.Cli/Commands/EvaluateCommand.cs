@@ -19,10 +19,12 @@ public static class EvaluateCommand
         var plots = new Option<string?>("--plots") { Description = "Write ROC curves and score distributions (PNG) to this directory." };
         var maxQueries = new Option<int>("--max-queries") { Description = "Cap on held-out queries for the retrieval metrics (seeded sample).", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the query sample.", DefaultValueFactory = _ => 1 };
+        var weights = new Option<string?>("--engagement-weights") { Description = "Models with the engagement prior: also report every metric at these query weights w (comma-separated, e.g. 0,0.5,1); w = 0 ranks by relevance alone, 1 by the engagement logit." };
+        var weight = new Option<double?>("--engagement-weight") { Description = "Models with the engagement prior: the query weight w of the main result (default: the model's, 1)." };
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
         var c = new Command("evaluate", "Evaluate a model: engagement AUC, relevance AUC, recall@10/100, NDCG@10, expected engagement@10.")
         {
-            data, model, json, plots, maxQueries, seed, lenient,
+            data, model, json, plots, maxQueries, seed, weights, weight, lenient,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
@@ -34,7 +36,12 @@ public static class EvaluateCommand
             if (truth is null)
                 o.WriteLine("no world.json: real data, so recall and NDCG use the rated pairs only and expected engagement is unavailable");
             using var trained = ModelStore.Load(p.GetValue(model)!);
-            var options = new EvaluationOptions { MaxQueries = p.GetValue(maxQueries), Seed = p.GetValue(seed) };
+            if (p.GetValue(weight) is double w) trained.EngagementWeight = CheckWeight(w, "--engagement-weight");
+            var options = new EvaluationOptions
+            {
+                MaxQueries = p.GetValue(maxQueries), Seed = p.GetValue(seed),
+                EngagementWeights = ParseWeights(p.GetValue(weights)),
+            };
             var result = SpectreExperimentProgress.Run(progress =>
             {
                 progress.Begin("evaluate", 1);
@@ -42,6 +49,17 @@ public static class EvaluateCommand
                     (stage, fraction) => progress.Report(fraction, stage));
             });
             Print(o, result);
+            if (truth is not null)
+            {
+                var oracles = SpectreExperimentProgress.Run(progress =>
+                {
+                    progress.Begin("oracle rows", 1);
+                    return new[] { OracleKind.Relevance, OracleKind.Engagement }.Select(kind => (kind, Evaluator.EvaluateOracle(kind, truth,
+                        dataset.Products, dataset.EvalImpressions, dataset.Relevance, options, (stage, fraction) => progress.Report(fraction, stage)))).ToList();
+                });
+                PrintReference(o, result, oracles);
+                result = result with { Oracles = oracles.ToDictionary(x => x.kind, x => x.Item2) };
+            }
             if (p.GetValue(json) is string jsonPath)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
@@ -68,6 +86,30 @@ public static class EvaluateCommand
         return c;
     }
 
+    /// <summary>"0,0.5,1" → [0, 0.5, 1]; a bad number is a user error naming the flag.</summary>
+    public static double[] ParseWeights(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        return text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(t =>
+            double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)
+                ? CheckWeight(v, "--engagement-weights")
+                : throw new InvalidInputException($"--engagement-weights: '{t}' is not a number")).ToArray();
+    }
+
+    public static double CheckWeight(double w, string flag) =>
+        double.IsFinite(w) ? w : throw new InvalidInputException($"{flag}: the weight must be a finite number (got {w})");
+
+    /// <summary>The model beside the world's oracle rows (the headroom of every metric).</summary>
+    public static void PrintReference(TextWriter o, EvaluationResult model, IReadOnlyList<(OracleKind Kind, EvaluationResult Result)> oracles)
+    {
+        var table = new Table().AddColumn("metric").AddColumn(new TableColumn("model").RightAligned());
+        foreach (var (kind, _) in oracles) table.AddColumn(new TableColumn($"oracle {kind.ToString().ToLowerInvariant()}").RightAligned());
+        foreach (string key in EvaluationResult.MetricKeys)
+            table.AddRow([Markup.Escape(MetricNames.Display(key)), MetricNames.Value(model.Metric(key)), .. oracles.Select(x => MetricNames.Value(x.Result.Metric(key)))]);
+        o.WriteLine("reference rows from world.json (oracle relevance: the true r as score; oracle engagement: the true engagement probability without position):");
+        AnsiConsole.Write(table);
+    }
+
     public static void Print(TextWriter o, EvaluationResult result)
     {
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
@@ -76,6 +118,16 @@ public static class EvaluateCommand
         table.AddRow("queries", result.Queries.ToString("N0"));
         table.AddRow("pairs", result.Pairs.ToString("N0"));
         AnsiConsole.Write(table);
+        if (result.EngagementWeightSweep.Count > 0)
+        {
+            var sweep = new Table().AddColumn(new TableColumn("w").RightAligned());
+            foreach (string key in EvaluationResult.MetricKeys) sweep.AddColumn(new TableColumn(Markup.Escape(MetricNames.Display(key))).RightAligned());
+            foreach (var point in result.EngagementWeightSweep)
+                sweep.AddRow([point.Weight.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
+                    .. EvaluationResult.MetricKeys.Select(k => MetricNames.Value(point.Result.Metric(k)))]);
+            o.WriteLine("engagement-prior weight w (score κ + w·g/s):");
+            AnsiConsole.Write(sweep);
+        }
         foreach (var note in result.Notes) o.WriteLine($"note: {note}");
     }
 }

@@ -14,6 +14,16 @@ public static class IndexCommand
     /// <summary>The one place the CLI turns a model directory into an embedder (index, search, serve); tests swap in a fake.</summary>
     public static Func<string, IEmbeddingModel> LoadModel { get; set; } = dir => ModelStore.Load(dir);
 
+    /// <summary>Applies <c>--engagement-weight</c> (the prior's query weight w) to a loaded model.</summary>
+    public static void SetEngagementWeight(IEmbeddingModel? model, double? weight)
+    {
+        if (weight is not double w) return;
+        EvaluateCommand.CheckWeight(w, "--engagement-weight");
+        if (model is not TwoTowerModel { HasEngagementPrior: true } t)
+            throw new InvalidInputException("--engagement-weight needs a model trained with the engagement prior (train --engagement-prior, or the recommended recipe)");
+        t.EngagementWeight = w;
+    }
+
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "Data directory holding products.parquet|jsonl.", Required = true };

@@ -17,8 +17,9 @@ public static class SearchCommand
         var mode = new Option<string>("--mode") { Description = "hybrid (EBR + BM25, fused), ebr or lexical.", DefaultValueFactory = _ => "hybrid" };
         var ef = new Option<int?>("--ef") { Description = "HNSW beam width for this query (default: the index's)." };
         var model = new Option<string?>("--model") { Description = "Model directory (default: the one recorded in the index manifest)." };
+        var engagementWeight = new Option<double?>("--engagement-weight") { Description = "Models with the engagement prior: the relevance ↔ engagement dial w (vector score κ + w·g/s; 0 = relevance only, default 1 = the model's engagement logit)." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
-        var cmd = new Command("search", "Search an index (hybrid, ebr or lexical).") { index, query, k, mode, ef, model, json };
+        var cmd = new Command("search", "Search an index (hybrid, ebr or lexical).") { index, query, k, mode, ef, model, engagementWeight, json };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             var searchMode = SearchModeNames.Parse(p.GetValue(mode));
@@ -32,6 +33,7 @@ public static class SearchCommand
                 var modelDir = p.GetValue(model) ?? catalog.Manifest.ModelPath
                     ?? throw new InvalidInputException("The index does not record its model; pass --model (or use --mode lexical).");
                 var embedder = IndexCommand.LoadModel(modelDir);
+                IndexCommand.SetEngagementWeight(embedder, p.GetValue(engagementWeight));
                 try { vector = catalog.EmbedQuery(embedder, text); }
                 finally { (embedder as IDisposable)?.Dispose(); }
             }

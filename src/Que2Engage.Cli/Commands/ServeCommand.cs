@@ -13,14 +13,16 @@ public static class ServeCommand
     {
         var index = new Option<string>("--index") { Description = "Index directory written by 'index'.", Required = true };
         var model = new Option<string?>("--model") { Description = "Model directory (default: the one recorded in the index; none → lexical only)." };
+        var engagementWeight = new Option<double?>("--engagement-weight") { Description = "Models with the engagement prior: the relevance ↔ engagement dial w (vector score κ + w·g/s; 0 = relevance only, default 1 = the model's engagement logit)." };
         var host = new Option<string>("--host") { Description = "IP address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 8080 };
-        var cmd = new Command("serve", "Serve hybrid search over HTTP with a search page.") { index, model, host, port };
+        var cmd = new Command("serve", "Serve hybrid search over HTTP with a search page.") { index, model, engagementWeight, host, port };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             using var catalog = CatalogIndex.Open(p.GetValue(index)!);
             var modelDir = p.GetValue(model) ?? catalog.Manifest.ModelPath;
             IEmbeddingModel? embedder = modelDir is null ? null : IndexCommand.LoadModel(modelDir);
+            IndexCommand.SetEngagementWeight(embedder, p.GetValue(engagementWeight));
             try
             {
                 var app = SearchServer.Build(catalog, embedder, new SearchServerOptions { Host = p.GetValue(host)!, Port = p.GetValue(port) });

@@ -35,7 +35,15 @@ public static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var lambda1 = new Option<double>("--lambda1") { Description = "Multitask weight of the relevance loss.", DefaultValueFactory = _ => 0.8 };
         var lambda2 = new Option<double>("--lambda2") { Description = "Multitask weight of the engagement loss.", DefaultValueFactory = _ => 0.2 };
-        var plainRelevance = new Option<bool>("--plain-relevance-softmax") { Description = "Multitask: use the plain in-batch softmax for relevance instead of the document-centred one (the default, which leaves document-level offsets to the engagement loss)." };
+        var plainRelevance = new Option<bool>("--plain-relevance-softmax") { Description = "Multitask: use the plain in-batch softmax for relevance (the paper's) instead of the recommended recipe's document-centred one, which leaves document-level offsets to the engagement loss." };
+        var recipe = new Option<string>("--recipe") { Description = "Que2Engage multitask: recommended (the project's: engaged pairs as relevance positives, 1:1 engaged batches, document engagement prior, one-way context token, document-centred softmax) or paper (the paper's recipe exactly). Explicit loss flags below override the recipe.", DefaultValueFactory = _ => "recommended" };
+        recipe.AcceptOnlyFromAmong("recommended", "paper");
+        var relevancePositives = new Option<string>("--relevance-positives") { Description = "Multitask: which shown pairs are positives of the relevance softmax: shown (every shown pair, the paper) or engaged.", DefaultValueFactory = _ => "shown" };
+        relevancePositives.AcceptOnlyFromAmong("shown", "engaged");
+        var engagedFraction = new Option<double?>("--engaged-fraction") { Description = "Multitask: share of engaged pairs in every batch (0.5 = the paper's 1:1 training set); default: impressions as logged." };
+        var engagementPrior = new Option<bool>("--engagement-prior") { Description = "Que2Engage: add a document engagement prior g(d) to the engagement logit (s·κ + g + b); served as one extra index coordinate." };
+        var titleTrigramToken = new Option<bool>("--title-trigram-token") { Description = "Que2Engage: add a title-trigram token (Que2Search's EmbeddingBag) to the fusion." };
+        var oneWayContext = new Option<bool>("--one-way-context") { Description = "Que2Engage with --engagement-prior: the context token reads the listing but is hidden from the [CLS], so context features reach only the engagement prior g(d), not the embedding." };
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps.", DefaultValueFactory = _ => 200 };
         var dModel = new Option<int?>("--d-model") { Description = "Override: transformer width." };
@@ -52,8 +60,8 @@ public static class TrainCommand
 
         var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
         {
-            data, output, model, context, objective, modalityDropout, preset, steps, epochs, batch, lr, seed, resume,
-            threads, lambda1, lambda2, plainRelevance, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
+            data, output, model, context, objective, recipe, modalityDropout, preset, steps, epochs, batch, lr, seed, resume,
+            threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, titleTrigramToken, oneWayContext, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
             fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel,
         };
         c.SetAction(p => Verbs.Run(p, () =>
@@ -75,7 +83,7 @@ public static class TrainCommand
                 Threads = p.GetValue(threads),
                 Lambda1 = p.GetValue(lambda1),
                 Lambda2 = p.GetValue(lambda2),
-                CentredRelevance = !p.GetValue(plainRelevance),
+                TitleTrigramToken = p.GetValue(titleTrigramToken),
                 CheckpointEvery = p.GetValue(checkpointEvery),
                 DModel = p.GetValue(dModel),
                 Heads = p.GetValue(heads),
@@ -89,6 +97,15 @@ public static class TrainCommand
                 InitCheckpoint = p.GetValue(init),
                 TokenizerModel = p.GetValue(tokenizerModel),
             };
+            // The recipe sets the loss switches; a switch given on the command line wins over it.
+            options = TrainingRecipes.Apply(p.GetValue(recipe) == "paper" ? TrainingRecipe.Paper : TrainingRecipe.Recommended, options);
+            bool Given(Option o) => p.GetResult(o) is { Implicit: false };
+            if (Given(plainRelevance)) options = options with { CentredRelevance = !p.GetValue(plainRelevance) };
+            if (Given(relevancePositives))
+                options = options with { RelevancePositives = p.GetValue(relevancePositives) == "engaged" ? RelevancePositives.Engaged : RelevancePositives.Shown };
+            if (Given(engagedFraction)) options = options with { EngagedFraction = p.GetValue(engagedFraction) };
+            if (Given(engagementPrior)) options = options with { EngagementPrior = p.GetValue(engagementPrior) };
+            if (Given(oneWayContext)) options = options with { OneWayContext = p.GetValue(oneWayContext) };
             if (options.InitCheckpoint is not null && options.TokenizerModel is null)
                 throw new InvalidInputException("--init needs --tokenizer-model (the checkpoint's SentencePiece model), so token ids match its embeddings");
             options.Validate();

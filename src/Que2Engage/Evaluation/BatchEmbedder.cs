@@ -6,7 +6,8 @@ namespace Que2Engage.Evaluation;
 
 /// <summary>
 /// Embeds queries and products through an <see cref="IEmbeddingModel"/> in fixed-size batches, checks what comes
-/// back, and L2-normalises each vector (so a dot product is the cosine κ even if a model forgets to normalise).
+/// back, and L2-normalises each vector's embedding part (so a dot product is the cosine κ even if a model forgets to
+/// normalise; a model's <see cref="IEmbeddingModel.ExtraCoordinates"/> are left as they are).
 /// </summary>
 internal sealed class BatchEmbedder(IEmbeddingModel model, int batchSize, ProgressReporter progress)
 {
@@ -33,7 +34,7 @@ internal sealed class BatchEmbedder(IEmbeddingModel model, int batchSize, Progre
                 float[] v = vectors[i];
                 if (v is null || v.Length != model.Dimension)
                     throw new Que2EngageException($"{stage}: vector {start + i} has dimension {v?.Length ?? 0}, model says {model.Dimension}");
-                result[start + i] = Normalised(v, stage, start + i);
+                result[start + i] = Normalised(v, model.ExtraCoordinates, stage, start + i);
             }
             progress.Report(stage, (double)(start + count) / items.Count);
         }
@@ -41,13 +42,15 @@ internal sealed class BatchEmbedder(IEmbeddingModel model, int batchSize, Progre
         return result;
     }
 
-    private static float[] Normalised(float[] v, string stage, int index)
+    /// <summary>Unit length over the embedding part; the <paramref name="extra"/> trailing coordinates are copied as they are.</summary>
+    private static float[] Normalised(float[] v, int extra, string stage, int index)
     {
-        float norm = TensorPrimitives.Norm(v);
-        if (!float.IsFinite(norm))
+        int n = v.Length - extra;
+        float norm = TensorPrimitives.Norm(v.AsSpan(0, n));
+        if (!float.IsFinite(norm) || !float.IsFinite(TensorPrimitives.Sum(v.AsSpan(n))))
             throw new Que2EngageException($"{stage}: vector {index} is not finite (NaN/inf in the model output)");
-        var copy = new float[v.Length];
-        if (norm > 0) TensorPrimitives.Divide(v, norm, copy);
+        var copy = (float[])v.Clone();
+        if (norm > 0) TensorPrimitives.Divide(v.AsSpan(0, n), norm, copy.AsSpan(0, n));
         return copy;
     }
 }

@@ -18,4 +18,10 @@ public sealed record EvaluationOptions
     /// <summary>Builds the nearest-neighbour search over the (normalised) catalogue embeddings; null = exact
     /// brute-force top-k (<see cref="ExactTopKSearch"/>).</summary>
     public Func<float[][], INearestNeighbourSearch>? SearchFactory { get; init; }
+
+    /// <summary>
+    /// For a model with the engagement prior: also measure every metric at these query weights w (see
+    /// <see cref="EngagementWeightPoint"/>); empty = only at the model's own weight. Ignored for other models.
+    /// </summary>
+    public double[] EngagementWeights { get; init; } = [];
 }

@@ -32,6 +32,12 @@ public sealed record EvaluationResult
     public IReadOnlyList<double> RelevanceScores { get; init; } = [];
     public IReadOnlyList<bool> RelevanceLabels { get; init; } = [];
 
+    /// <summary>The same metrics at other engagement-prior weights w (models with the prior; empty otherwise).</summary>
+    public IReadOnlyList<EngagementWeightPoint> EngagementWeightSweep { get; init; } = [];
+
+    /// <summary>The world's reference rows measured beside this result (simulated data only; see Evaluator.EvaluateOracle).</summary>
+    public IReadOnlyDictionary<OracleKind, EvaluationResult> Oracles { get; init; } = new Dictionary<OracleKind, EvaluationResult>();
+
     /// <summary>Metric keys of <see cref="ToJson"/> (and of the ablation table), in display order.</summary>
     public static readonly IReadOnlyList<string> MetricKeys =
         ["engagement_auc", "relevance_auc", "recall_at_10", "recall_at_100", "ndcg_at_10", "expected_engagement_at_10"];
@@ -55,6 +61,19 @@ public sealed record EvaluationResult
         o["queries"] = Queries;
         o["pairs"] = Pairs;
         o["notes"] = new JsonArray(Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
+        foreach (var (kind, oracle) in Oracles)
+        {
+            var row = new JsonObject();
+            foreach (string key in MetricKeys) row[key] = JsonNumberOrNull(oracle.Metric(key));
+            o[$"oracle_{kind.ToString().ToLowerInvariant()}"] = row;
+        }
+        if (EngagementWeightSweep.Count > 0)
+            o["engagement_weight_sweep"] = new JsonArray(EngagementWeightSweep.Select(p =>
+            {
+                var point = new JsonObject { ["weight"] = p.Weight };
+                foreach (string key in MetricKeys) point[key] = JsonNumberOrNull(p.Result.Metric(key));
+                return (JsonNode?)point;
+            }).ToArray());
         return o;
     }
 
@@ -94,6 +113,13 @@ public sealed record EvaluationResult
         else if (o["notes"] is not null)
             throw new DataFormatException(sourceName, null, "notes", "expected an array of strings");
 
+        var sweep = new List<EngagementWeightPoint>();
+        if (o["engagement_weight_sweep"] is JsonArray points)
+            foreach (var point in points.OfType<JsonObject>())
+                sweep.Add(new EngagementWeightPoint(point["weight"]?.GetValue<double>() ?? double.NaN, FromJsonObject(point, sourceName)));
+        var oracles = new Dictionary<OracleKind, EvaluationResult>();
+        foreach (var kind in Enum.GetValues<OracleKind>())
+            if (o[$"oracle_{kind.ToString().ToLowerInvariant()}"] is JsonObject row) oracles[kind] = FromJsonObject(row, sourceName);
         double r10 = Read("recall_at_10"), r100 = Read("recall_at_100");
         var recall = new Dictionary<int, double>();
         if (!double.IsNaN(r10)) recall[10] = r10;
@@ -110,6 +136,8 @@ public sealed record EvaluationResult
             Pairs = ReadInt("pairs"),
             Notes = notes,
             RecallAtK = recall,
+            EngagementWeightSweep = sweep,
+            Oracles = oracles,
         };
     }
 

@@ -24,28 +24,100 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(options);
         Validate(options, products, relevance);
 
-        var notes = new List<string>();
         var progress = new ProgressReporter(onProgress);
         var embedder = new BatchEmbedder(model, options.BatchSize, progress);
         var productIndex = IndexProducts(products);
 
         float[][] productVectors = embedder.Products(products);
-        List<string> distinctQueries = evalImpressions.Select(i => i.Query).Concat(relevance.Select(r => r.Query))
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        List<string> distinctQueries = DistinctQueries(evalImpressions, relevance);
         float[][] queryVectorList = embedder.Queries(distinctQueries);
-        var queryVectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        for (int i = 0; i < distinctQueries.Count; i++) queryVectors[distinctQueries[i]] = queryVectorList[i];
+        var search = options.SearchFactory?.Invoke(productVectors) ?? new ExactTopKSearch(productVectors);
 
+        EvaluationResult ScoreWith(float[][] queryRows)
+        {
+            var queryVectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            for (int i = 0; i < distinctQueries.Count; i++) queryVectors[distinctQueries[i]] = queryRows[i];
+            return Measure(products, evalImpressions, relevance, truth, options, progress, productIndex, distinctQueries,
+                (query, p) => TensorPrimitives.Dot(queryVectors[query], productVectors[p]),
+                (queries, depth) => search.SearchBatch(queries.Select(q => queryVectors[q]).ToList(), depth));
+        }
+
+        var result = ScoreWith(queryVectorList);
+        if (model.ExtraCoordinates != 1) return result;
+        // The engagement prior's query coordinate is the weight w: the same product vectors serve every w. A model
+        // with the prior predicts engagement with its engagement logit s·κ + g (w = 1) and relevance with κ (w = 0),
+        // so each AUC scores that task's own prediction; the retrieval metrics use the serving weight.
+        var byWeight = new Dictionary<double, EvaluationResult>();
+        EvaluationResult At(double w)
+        {
+            if (!byWeight.TryGetValue(w, out var r))
+                byWeight[w] = r = ScoreWith(queryVectorList.Select(v => { var c = (float[])v.Clone(); c[^1] = (float)w; return c; }).ToArray());
+            return r;
+        }
+        var engagement = At(1);
+        var relevanceOnly = At(0);
+        var sweep = options.EngagementWeights.Select(w => new EngagementWeightPoint(w, At(w))).ToList();
+        result = result with
+        {
+            EngagementAuc = engagement.EngagementAuc, EngagementScores = engagement.EngagementScores, EngagementLabels = engagement.EngagementLabels,
+            RelevanceAuc = relevanceOnly.RelevanceAuc, RelevanceScores = relevanceOnly.RelevanceScores, RelevanceLabels = relevanceOnly.RelevanceLabels,
+            Notes = [.. result.Notes, "engagement prior: engagement AUC scores the engagement logit s·κ + g (w = 1), relevance AUC scores κ (w = 0), " +
+                $"recall/NDCG/expected engagement use the serving weight w = {queryVectorList.FirstOrDefault()?[^1] ?? 0:0.###}"],
+        };
+        return result with { EngagementWeightSweep = sweep };
+    }
+
+    /// <summary>
+    /// A reference row from the simulator's ground truth instead of a model: <see cref="OracleKind.Relevance"/>
+    /// scores a pair by its true r(q,p), <see cref="OracleKind.Engagement"/> by its true engagement probability at
+    /// position 1 (the order of the true engagement logit without the position term). Both AUCs and the retrieval
+    /// metrics over the whole catalogue are computed exactly as for a model (ties broken by catalogue order), so the
+    /// row shows the headroom of every metric.
+    /// </summary>
+    public static EvaluationResult EvaluateOracle(OracleKind kind, IGroundTruth truth, IReadOnlyList<Product> products,
+        IReadOnlyList<Impression> evalImpressions, IReadOnlyList<RelevanceJudgment> relevance, EvaluationOptions options,
+        Action<string, double>? onProgress = null)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        Validate(options, products, relevance);
+        var progress = new ProgressReporter(onProgress);
+        var productIndex = IndexProducts(products);
+        var distinctQueries = DistinctQueries(evalImpressions, relevance);
+        double Score(string query, int p) => !truth.KnowsQuery(query) ? double.NaN : kind == OracleKind.Relevance
+            ? truth.Relevance(query, products[p].ProductId)
+            : truth.EngagementProbability(query, products[p].ProductId, 1);
+        IReadOnlyList<ScoredIndex>[] Retrieve(IReadOnlyList<string> queries, int depth) => queries.Select(q =>
+        {
+            if (!truth.KnowsQuery(q)) return (IReadOnlyList<ScoredIndex>)[];
+            var scores = new float[products.Count];
+            for (int p = 0; p < products.Count; p++) scores[p] = (float)Score(q, p);
+            return Enumerable.Range(0, products.Count).OrderByDescending(p => scores[p]).ThenBy(p => p).Take(depth)
+                .Select(p => new ScoredIndex(p, scores[p])).ToList();
+        }).ToArray();
+        return Measure(products, evalImpressions, relevance, truth, options, progress, productIndex, distinctQueries, Score, Retrieve);
+    }
+
+    private static List<string> DistinctQueries(IReadOnlyList<Impression> evalImpressions, IReadOnlyList<RelevanceJudgment> relevance) =>
+        evalImpressions.Select(i => i.Query).Concat(relevance.Select(r => r.Query))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Both AUCs and the retrieval metrics of one scoring of (query, catalogue row) pairs.</summary>
+    private static EvaluationResult Measure(IReadOnlyList<Product> products, IReadOnlyList<Impression> evalImpressions,
+        IReadOnlyList<RelevanceJudgment> relevance, IGroundTruth? truth, EvaluationOptions options, ProgressReporter progress,
+        Dictionary<string, int> productIndex, List<string> distinctQueries, Func<string, int, double> pairScore,
+        Func<IReadOnlyList<string>, int, IReadOnlyList<ScoredIndex>[]> retrieve)
+    {
+        var notes = new List<string>();
         // Engagement AUC on held-out impressions.
         var (engScores, engLabels, engUnknown) = ScorePairs(evalImpressions.Select(i => (i.Query, i.ProductId, i.Engaged)),
-            queryVectors, productIndex, productVectors);
+            pairScore, productIndex);
         if (engUnknown > 0) notes.Add($"{engUnknown} eval impressions name products missing from the catalogue and were skipped");
         double engagementAuc = RocAuc.Compute(engScores, engLabels);
         if (double.IsNaN(engagementAuc)) notes.Add(UndefinedAucNote("engagement_auc", "eval impressions", "engaged", "shown-not-engaged", engLabels));
 
         // Relevance AUC on rated pairs: exact (2) vs partial/irrelevant (0–1).
         var (relScores, relLabels, relUnknown) = ScorePairs(relevance.Select(r => (r.Query, r.ProductId, r.Rating == 2)),
-            queryVectors, productIndex, productVectors);
+            pairScore, productIndex);
         if (relUnknown > 0) notes.Add($"{relUnknown} rated pairs name products missing from the catalogue and were skipped");
         double relevanceAuc = RocAuc.Compute(relScores, relLabels);
         if (double.IsNaN(relevanceAuc)) notes.Add(UndefinedAucNote("relevance_auc", "rated pairs", "rating 2", "rating 0–1", relLabels));
@@ -54,14 +126,13 @@ public static class Evaluator
         List<string> retrievalQueries = SampleQueries(distinctQueries, options, notes);
         int[] recallKs = options.RecallKs.Distinct().Order().ToArray();
         int depth = Math.Min(products.Count, Math.Max(10, recallKs.Max()));
-        var search = options.SearchFactory?.Invoke(productVectors) ?? new ExactTopKSearch(productVectors);
         var ranked = new IReadOnlyList<ScoredIndex>[retrievalQueries.Count];
         const int retrievalBlock = 32;
         int blocks = (retrievalQueries.Count + retrievalBlock - 1) / retrievalBlock;
         RunParallel(blocks, progress, "retrieve", b =>
         {
             int start = b * retrievalBlock, count = Math.Min(retrievalBlock, retrievalQueries.Count - start);
-            var hits = search.SearchBatch(retrievalQueries.GetRange(start, count).Select(q => queryVectors[q]).ToList(), depth);
+            var hits = retrieve(retrievalQueries.GetRange(start, count), depth);
             for (int j = 0; j < count; j++) ranked[start + j] = hits[j];
         });
 
@@ -136,8 +207,8 @@ public static class Evaluator
     }
 
     private static (List<double> Scores, List<bool> Labels, int Unknown) ScorePairs(
-        IEnumerable<(string Query, string ProductId, bool Label)> pairs, Dictionary<string, float[]> queryVectors,
-        Dictionary<string, int> productIndex, float[][] productVectors)
+        IEnumerable<(string Query, string ProductId, bool Label)> pairs, Func<string, int, double> pairScore,
+        Dictionary<string, int> productIndex)
     {
         var scores = new List<double>();
         var labels = new List<bool>();
@@ -145,7 +216,9 @@ public static class Evaluator
         foreach (var (query, productId, label) in pairs)
         {
             if (!productIndex.TryGetValue(productId, out int p)) { unknown++; continue; }
-            scores.Add(TensorPrimitives.Dot(queryVectors[query], productVectors[p]));
+            double score = pairScore(query, p);
+            if (double.IsNaN(score)) { unknown++; continue; }
+            scores.Add(score);
             labels.Add(label);
         }
         return (scores, labels, unknown);

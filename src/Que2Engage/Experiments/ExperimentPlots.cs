@@ -28,7 +28,7 @@ public static class ExperimentPlots
         var losses = models.Where(m => m.Loss.Count > 0).Select(m => (m.Name, m.Loss)).ToList();
         if (losses.Count > 0)
         {
-            LossCurvePlot.Save(Path.Combine(dir, "loss_curves.png"), $"Training loss ({caption})", losses);
+            LossCurvePlot.Save(Path.Combine(dir, "loss_curves.png"), "Training loss (training batches)", losses);
             plots.Add(("Training loss", "loss_curves.png"));
         }
         return plots;

@@ -20,9 +20,13 @@ public sealed record ModelVariant(string Name, TrainingOptions Options)
         new("Que2Engage w/ multitask + modality dropout", new TrainingOptions { Model = ModelKind.Que2Engage, Objective = Objective.Multitask, ModalityDropout = true }),
     ];
 
-    /// <summary>The baseline and the full model of the demo: first and last rows of Table 1.</summary>
+    /// <summary>The baseline and the paper's full model: first and last rows of Table 1.</summary>
     public static ModelVariant Que2Search => PaperTable1[0];
     public static ModelVariant Que2EngageFull => PaperTable1[^1];
+
+    /// <summary>The project's recommended Que2Engage (<see cref="TrainingRecipe.Recommended"/>): what the demo trains.</summary>
+    public static ModelVariant Que2EngageRecommended { get; } = new("Que2Engage (recommended)",
+        TrainingRecipes.Apply(TrainingRecipe.Recommended, new TrainingOptions { Model = ModelKind.Que2Engage, Objective = Objective.Multitask }));
 
     /// <summary>Full Que2Engage with λ1 = <paramref name="lambda1"/>, λ2 = 1 − λ1 (the trade-off curve the paper never shows).</summary>
     public static ModelVariant LambdaPoint(double lambda1) =>

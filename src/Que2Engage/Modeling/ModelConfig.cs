@@ -34,6 +34,24 @@ public sealed record ModelConfig
     public int MaxImages { get; init; } = 4;
     /// <summary>Dimension of product image embeddings, taken from the training data (0 = no images seen).</summary>
     public int ImageDim { get; init; }
+    /// <summary>
+    /// Que2Engage tower only: a scalar document engagement prior g(d) read from the fused [CLS], image and context
+    /// tokens, so that the engagement logit is s·κ(q,d) + g(d) + b (a departure from the paper, which has s·κ + b).
+    /// Served as one extra embedding coordinate: documents carry g(d)/s, queries a weight w, so one inner product
+    /// ranks by κ + w·g/s (w = 0: relevance only; w = 1: the engagement logit's order). See TwoTowerModel.
+    /// </summary>
+    public bool EngagementPrior { get; init; }
+    /// <summary>
+    /// Que2Engage tower only: a title-trigram EmbeddingBag token (as in Que2Search's tower) joins the fusion sequence,
+    /// giving the document side the character-trigram match the query tower already has (typos, inflections).
+    /// </summary>
+    public bool TitleTrigramToken { get; init; }
+    /// <summary>
+    /// Que2Engage tower with the engagement prior: the context token is one-way — it attends to the listing's text
+    /// and image in the fusion, but no other token attends to it (it is masked as a key), so the embedding (the
+    /// [CLS]) is built without the context features and they reach the engagement logit only through g(d).
+    /// </summary>
+    public bool OneWayContext { get; init; }
     /// <summary>Modality dropout (Que2Engage tower, training mode only).</summary>
     public bool ModalityDropout { get; init; }
     public double ContextDropRate { get; init; } = 0.5;
@@ -81,6 +99,8 @@ public sealed record ModelConfig
         Require(ImageDim >= 0, $"image dim must be ≥ 0 (got {ImageDim})");
         Require(ContextDropRate is >= 0 and <= 1 && ImageDropRate is >= 0 and <= 1 && TextDropRate is >= 0 and <= 1,
             "modality drop rates must be in [0, 1]");
+        Require(!OneWayContext || (Kind == Training.ModelKind.Que2Engage && EngagementPrior),
+            "the one-way context token needs the Que2Engage tower with the engagement prior");
         Require(Scale > 0, $"scale must be > 0 (got {Scale})");
         Require(BatchSize >= 2, $"batch size must be ≥ 2 (got {BatchSize})");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning rate must be > 0 (got {LearningRate})");

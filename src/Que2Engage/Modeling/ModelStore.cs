@@ -24,12 +24,14 @@ public static class ModelStore
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public sealed record ModelManifest(int FormatVersion, ModelConfig Config, ContextStatistics ContextStatistics);
+    /// <param name="Training">How the model was trained (the loss switches); null when unknown.</param>
+    public sealed record ModelManifest(int FormatVersion, ModelConfig Config, ContextStatistics ContextStatistics,
+        Training.LossSettings? Training = null);
 
     /// <summary>A SentencePiece model used by the tokenizer is copied here, so the model directory is self-contained.</summary>
     public const string TokenizerModelFile = "tokenizer.model";
 
-    public static void Save(TwoTowerModel model, string dir)
+    public static void Save(TwoTowerModel model, string dir, Training.LossSettings? training = null)
     {
         Directory.CreateDirectory(dir);
         SaveWeights(model, Path.Combine(dir, WeightsFile));
@@ -41,7 +43,7 @@ public static class ModelStore
                 AtomicFile.Write(target, tmp => File.Copy(spm, tmp));
             config = config with { Tokenizer = config.Tokenizer with { ModelPath = TokenizerModelFile } };
         }
-        var manifest = new ModelManifest(FormatVersion, config, model.ContextStatistics);
+        var manifest = new ModelManifest(FormatVersion, config, model.ContextStatistics, training);
         AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), JsonSerializer.Serialize(manifest, Json));
     }
 

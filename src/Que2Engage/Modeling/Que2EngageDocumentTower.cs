@@ -11,11 +11,12 @@ namespace Que2Engage.Modeling;
 /// missing image are masked out of attention) → [CLS] → projection → D, L2-normalised.
 /// Modality dropout (training mode only, when enabled) drops each example's context/image/text encoder outputs with
 /// probabilities δ_c, δ_i, δ_t (zeroed and masked out of attention), teaching the fusion to cope with any missing
-/// modality at inference.
+/// modality at inference. With <see cref="ModelConfig.EngagementPrior"/> the output is B×(D+1): the embedding and,
+/// as the last column, the document engagement prior g(d) (unnormalised).
 /// </summary>
 public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
 {
-    private const int TypeCls = 0, TypeText = 1, TypeImage = 2, TypeContext = 3;
+    private const int TypeCls = 0, TypeText = 1, TypeImage = 2, TypeContext = 3, TypeTrigram = 4;
 
     private readonly TokenSequenceEmbedding embed;
     private readonly TransformerStack? textEncoder;
@@ -27,6 +28,9 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
     private readonly Embedding modalityTypes;
     private readonly TransformerStack fusion;
     private readonly Linear projection;
+    private readonly Sequential? priorHead;
+    private readonly TrigramBag? titleTrigrams;
+    private readonly LayerNorm? trigramNorm;
     private readonly ModelConfig _config;
 
     public Que2EngageDocumentTower(ModelConfig c) : base(nameof(Que2EngageDocumentTower))
@@ -39,10 +43,17 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
         imageNorm = nn.LayerNorm(c.DModel);
         contextNorm = nn.LayerNorm(c.DModel);
         cls = nn.Parameter(randn(1, 1, c.DModel) * 0.02);
-        modalityTypes = nn.Embedding(4, c.DModel);
+        modalityTypes = nn.Embedding(c.TitleTrigramToken ? 5 : 4, c.DModel);
+        if (c.TitleTrigramToken)
+        {
+            titleTrigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
+            trigramNorm = nn.LayerNorm(c.DModel);
+        }
         using (no_grad()) nn.init.normal_(modalityTypes.weight, 0, 0.02);
         fusion = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.FusionLayers, c.Dropout);
         projection = nn.Linear(c.DModel, c.Dim);
+        if (c.EngagementPrior)
+            priorHead = nn.Sequential(nn.Linear(3 * c.DModel, c.DModel), nn.GELU(), nn.Linear(c.DModel, 1));
         RegisterComponents();
     }
 
@@ -76,15 +87,32 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
             noContext = contextKeep.view(b, 1).eq(0);
         }
 
-        var seq = cat([cls.expand(b, 1, -1), text, imageToken, contextToken], 1);
-        var typeIds = cat([
+        var tokens = new List<Tensor> { cls.expand(b, 1, -1), text, imageToken, contextToken };
+        var types = new List<Tensor> {
             full(1, TypeCls, ScalarType.Int64), full(len, TypeText, ScalarType.Int64),
-            full(1, TypeImage, ScalarType.Int64), full(1, TypeContext, ScalarType.Int64)]);
-        seq = seq + modalityTypes.call(typeIds).unsqueeze(0);
-
-        var mask = cat([zeros(b, 1, ScalarType.Bool), textPadding, noImage, noContext], 1);
-        var fused = fusion.call(seq, mask).select(1, 0);
-        return nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
+            full(1, TypeImage, ScalarType.Int64), full(1, TypeContext, ScalarType.Int64) };
+        // One-way context: the token still attends to the listing (its output feeds the prior), but is no key.
+        if (_config.OneWayContext) noContext = ones(b, 1, ScalarType.Bool);
+        var masks = new List<Tensor> { zeros(b, 1, ScalarType.Bool), textPadding, noImage, noContext };
+        if (titleTrigrams is not null)
+        {
+            // Part of the text modality: dropped (and masked) with it.
+            var trigramToken = trigramNorm!.call(titleTrigrams.call(d.TitleTrigrams)).unsqueeze(1);
+            var textDropped = textPadding.all(1, keepdim: true);
+            tokens.Add(trigramToken * textDropped.logical_not().unsqueeze(2).to_type(ScalarType.Float32));
+            types.Add(full(1, TypeTrigram, ScalarType.Int64));
+            masks.Add(textDropped);
+        }
+        var seq = cat(tokens, 1) + modalityTypes.call(cat(types)).unsqueeze(0);
+        var mask = cat(masks, 1);
+        var fusedAll = fusion.call(seq, mask);
+        var fused = fusedAll.select(1, 0);
+        var embedding = nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
+        if (priorHead is null) return embedding;
+        // The engagement prior reads the fused [CLS], image and context positions: the context token's output has
+        // attended to the text (what kind of item, so what a price means) and the image token carries photo quality.
+        var prior = priorHead.call(cat([fused, fusedAll.select(1, len + 1), fusedAll.select(1, len + 2)], 1));
+        return cat([embedding, prior], 1);
     }
 
     /// <summary>Per-example keep mask (B×1×1) that is 0 with probability <paramref name="dropRate"/>.</summary>

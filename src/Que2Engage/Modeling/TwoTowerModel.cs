@@ -40,7 +40,24 @@ public sealed class TwoTowerModel : nn.Module, IEmbeddingModel
         RegisterComponents();
     }
 
-    public int Dimension => Config.Dim;
+    /// <summary>True when the document tower has the engagement prior g(d) (<see cref="ModelConfig.EngagementPrior"/>).</summary>
+    public bool HasEngagementPrior => Config.Kind == ModelKind.Que2Engage && Config.EngagementPrior;
+
+    /// <summary>
+    /// Length of the vectors <see cref="EmbedQueries"/>/<see cref="EmbedProducts"/> return: D, plus one coordinate
+    /// with the engagement prior (documents: g(d)/s; queries: <see cref="EngagementWeight"/>), so that their inner
+    /// product is κ(q,d) + w·g(d)/s — the engagement logit's order at w = 1, relevance alone at w = 0.
+    /// </summary>
+    public int Dimension => Config.Dim + ExtraCoordinates;
+
+    /// <inheritdoc/>
+    public int ExtraCoordinates => HasEngagementPrior ? 1 : 0;
+
+    /// <summary>
+    /// w, the query side of the prior coordinate: a serve-time relevance↔engagement dial (ignored without a prior).
+    /// Default 1: rank by the model's own engagement logit s·κ + g.
+    /// </summary>
+    public double EngagementWeight { get; set; } = 1.0;
 
     /// <summary>State-dict name of <see cref="EngagementBias"/>.</summary>
     public const string EngagementBiasName = nameof(engagementBias);
@@ -52,13 +69,29 @@ public sealed class TwoTowerModel : nn.Module, IEmbeddingModel
     public Tensor EncodeQueries(IReadOnlyList<QueryFeatures> queries) => queryTower.call(Featurizer.ToTensors(queries));
 
     /// <summary>Document embeddings (B×D) in the current train/eval mode, with gradients if enabled.</summary>
-    public Tensor EncodeDocuments(IReadOnlyList<ProductFeatures> products) => documentTower.call(Featurizer.ToTensors(products));
+    public Tensor EncodeDocuments(IReadOnlyList<ProductFeatures> products) => EncodeDocumentsWithPrior(products).Embedding;
+
+    /// <summary>Document embeddings (B×D) and, with <see cref="HasEngagementPrior"/>, the engagement prior g(d) (B).</summary>
+    public (Tensor Embedding, Tensor? Prior) EncodeDocumentsWithPrior(IReadOnlyList<ProductFeatures> products)
+    {
+        var output = documentTower.call(Featurizer.ToTensors(products));
+        if (!HasEngagementPrior) return (output, null);
+        return (output.narrow(1, 0, Config.Dim), output.select(1, Config.Dim));
+    }
 
     public float[][] EmbedQueries(IReadOnlyList<string> queries) =>
-        Infer(queries, batch => EncodeQueries(batch.Select(Featurizer.Query).ToList()));
+        Infer(queries, batch =>
+        {
+            var q = EncodeQueries(batch.Select(Featurizer.Query).ToList());
+            return HasEngagementPrior ? cat([q, full(q.shape[0], 1, EngagementWeight)], 1) : q;
+        });
 
     public float[][] EmbedProducts(IReadOnlyList<Product> products) =>
-        Infer(products, batch => EncodeDocuments(batch.Select(Featurizer.Product).ToList()));
+        Infer(products, batch =>
+        {
+            var (d, prior) = EncodeDocumentsWithPrior(batch.Select(Featurizer.Product).ToList());
+            return prior is null ? d : cat([d, (prior / Config.Scale).unsqueeze(1)], 1);
+        });
 
     /// <summary>Fast path for a single query (serving).</summary>
     public float[] EmbedQuery(string query) => EmbedQueries([query])[0];

@@ -69,7 +69,7 @@ public sealed class CatalogIndex : IDisposable
     public float[] EmbedQuery(IEmbeddingModel model, string query)
     {
         CheckModel(model);
-        return EmbeddingChecks.Normalised(model.EmbedQueries([query])[0], Dimension, "query embedding");
+        return EmbeddingChecks.Normalised(model.EmbedQueries([query])[0], Dimension, "query embedding", extra: model.ExtraCoordinates);
     }
 
     /// <param name="query">Raw query text (BM25 side).</param>
@@ -205,7 +205,7 @@ public sealed class CatalogIndex : IDisposable
                 throw new Que2EngageException($"The model returned {embedded.Length} vectors for a batch of {batch.Count} products.");
             indexClock.Start();
             for (int i = 0; i < embedded.Length; i++)
-                vectors.Add(EmbeddingChecks.Normalised(embedded[i], vectors.Dimension, $"product '{batch[i].ProductId}'"));
+                vectors.Add(EmbeddingChecks.Normalised(embedded[i], vectors.Dimension, $"product '{batch[i].ProductId}'", extra: model.ExtraCoordinates));
             indexClock.Stop();
             int done = start + batch.Count;
             progress?.Invoke(new IndexBuildProgress(done, products.Count, done / Math.Max(1e-9, embedClock.Elapsed.TotalSeconds + indexClock.Elapsed.TotalSeconds)));

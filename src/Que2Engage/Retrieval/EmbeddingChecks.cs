@@ -9,16 +9,18 @@ namespace Que2Engage.Retrieval;
 public static class EmbeddingChecks
 {
     /// <param name="fromUser">True when the caller supplied the vector (bad input, exit 2); false when a model made it (runtime failure).</param>
-    public static float[] Normalised(float[] vector, int dimension, string what, bool fromUser = false)
+    /// <param name="extra">Trailing coordinates outside the unit-length embedding (the engagement prior), copied as they are.</param>
+    public static float[] Normalised(float[] vector, int dimension, string what, bool fromUser = false, int extra = 0)
     {
         Exception Fail(string message) => fromUser ? new InvalidInputException($"{what}: {message}") : new Que2EngageException($"{what}: the model returned {message}");
         if (vector.Length != dimension)
             throw Fail($"a vector of dimension {vector.Length}, expected {dimension}.");
-        float norm = TensorPrimitives.Norm(vector);
-        if (!float.IsFinite(norm) || norm == 0)
+        int n = dimension - extra;
+        float norm = TensorPrimitives.Norm(vector.AsSpan(0, n));
+        if (!float.IsFinite(norm) || norm == 0 || !float.IsFinite(TensorPrimitives.Sum(vector.AsSpan(n))))
             throw Fail("a zero or non-finite vector.");
-        var copy = new float[dimension];
-        TensorPrimitives.Divide(vector, norm, copy);
+        var copy = (float[])vector.Clone();
+        TensorPrimitives.Divide(vector.AsSpan(0, n), norm, copy.AsSpan(0, n));
         return copy;
     }
 }

@@ -1,12 +1,18 @@
 using Que2Engage.Common;
 namespace Que2Engage.Training;
 
+/// <summary>A seeded, endless stream of training batches addressed by a global example position.</summary>
+public interface IBatchSampler
+{
+    IReadOnlyList<TrainingExample> Batch(long position, int batchSize);
+}
+
 /// <summary>
 /// An endless, seeded stream of examples: epoch e visits every example once in a permutation that is a pure
 /// function of (seed, e). A batch is the next B examples from a global position (crossing epoch boundaries), so
 /// the data position of a checkpoint is a single number and every batch is full (BatchNorm needs ≥ 2 rows).
 /// </summary>
-public sealed class BatchSampler
+public sealed class BatchSampler : IBatchSampler
 {
     private readonly IReadOnlyList<TrainingExample> _examples;
     private readonly long _seed;

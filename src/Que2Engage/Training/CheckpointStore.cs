@@ -22,6 +22,8 @@ public sealed record CheckpointState
     public required string WeightsFile { get; init; }
     public required string OptimizerFile { get; init; }
     public List<double> LossCurve { get; init; } = [];
+    /// <summary>The loss switches of the run (null in checkpoints written before they were recorded).</summary>
+    public LossSettings? Loss { get; init; }
 }
 
 /// <summary>

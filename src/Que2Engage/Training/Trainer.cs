@@ -54,6 +54,13 @@ public static class Trainer
                 throw new InvalidInputException(
                     $"{CheckpointStore.DirectoryFor(modelDir)}: the checkpoint is a {resumeFrom.Config.Kind}/{resumeFrom.Objective} run; " +
                     $"cannot resume it as {options.Model}/{options.Objective}");
+            if (resumeFrom.Loss is LossSettings recorded && recorded.DifferencesTo(options.Loss) is { Count: > 0 } changed)
+                throw new InvalidInputException(
+                    $"{CheckpointStore.DirectoryFor(modelDir)}: the checkpoint was trained with other loss settings ({string.Join("; ", changed)}); " +
+                    "resume with the same settings or train into a new directory");
+            if (resumeFrom.Config.EngagementPrior != (options.EngagementPrior && options.Model == ModelKind.Que2Engage))
+                throw new InvalidInputException(
+                    $"{CheckpointStore.DirectoryFor(modelDir)}: the checkpoint was trained {(resumeFrom.Config.EngagementPrior ? "with" : "without")} the engagement prior; resume with the same setting");
             config = resumeFrom.Config;
             stats = resumeFrom.ContextStatistics;
         }
@@ -94,7 +101,9 @@ public static class Trainer
         }
         int lastCheckpoint = step;
 
-        var sampler = new BatchSampler(built.Examples, options.Seed);
+        IBatchSampler sampler = options.Objective == Objective.Multitask && options.EngagedFraction is double fraction
+            ? new StratifiedBatchSampler(built.Examples, fraction, options.Seed)
+            : new BatchSampler(built.Examples, options.Seed);
         var productFeatures = new Dictionary<string, ProductFeatures>(StringComparer.Ordinal);
         var queryFeatures = new Dictionary<string, QueryFeatures>(StringComparer.Ordinal);
         ProductFeatures Doc(string id) =>
@@ -110,7 +119,7 @@ public static class Trainer
         CheckpointState State() => new()
         {
             Step = step, Position = position, Seed = options.Seed, Objective = options.Objective, Config = config,
-            ContextStatistics = stats, WeightsFile = "", OptimizerFile = "", LossCurve = [.. lossCurve],
+            ContextStatistics = stats, WeightsFile = "", OptimizerFile = "", LossCurve = [.. lossCurve], Loss = options.Loss,
         };
 
         while (step < totalSteps)
@@ -131,7 +140,7 @@ public static class Trainer
                 torch.manual_seed(StepSeed(options.Seed, next));
                 optimizer.zero_grad();
                 var q = model.EncodeQueries(batch.Select(x => Query(x.Query)).ToList());
-                var d = model.EncodeDocuments(batch.Select(x => Doc(x.ProductId)).ToList());
+                var (d, prior) = model.EncodeDocumentsWithPrior(batch.Select(x => Doc(x.ProductId)).ToList());
                 var sameQuery = CollisionMask(batch.Select(x => x.Query).ToList(), batch.Select(x => x.Query).ToList());
                 var sameProduct = CollisionMask(batch.Select(x => x.ProductId).ToList(), batch.Select(x => x.ProductId).ToList());
                 var exclude = sameQuery.logical_or(sameProduct).logical_and(eye(batchSize, dtype: ScalarType.Bool).logical_not());
@@ -154,7 +163,9 @@ public static class Trainer
                     default:
                     {
                         var y = torch.tensor(batch.Select(x => x.Engaged).ToArray());
-                        var parts = MultitaskLoss.Compute(q, d, y, model.EngagementBias, config.Scale, options.Lambda1, options.Lambda2, exclude, options.CentredRelevance);
+                        var rows = options.RelevancePositives == RelevancePositives.Engaged ? y : null;
+                        var parts = MultitaskLoss.Compute(q, d, y, model.EngagementBias, config.Scale, options.Lambda1, options.Lambda2,
+                            exclude, options.CentredRelevance, rows, prior);
                         total = parts.Total;
                         lossRel = parts.Relevance.item<float>();
                         lossEng = parts.Engagement.item<float>();
@@ -195,7 +206,7 @@ public static class Trainer
 
         metrics.Flush();
         if (lastCheckpoint != step) CheckpointStore.Save(modelDir, State(), model, optimizer);
-        ModelStore.Save(model, modelDir);
+        ModelStore.Save(model, modelDir, options.Loss);
         var runTime = clock.Elapsed;
         double examplesPerSecond = stepsThisRun == 0 ? 0 : stepsThisRun * (double)batchSize / Math.Max(1e-9, runTime.TotalSeconds);
         return new TrainingResult(step, lossCurve.Count > 0 ? lossCurve[^1] : double.NaN, lossCurve, examplesPerSecond, runTime);

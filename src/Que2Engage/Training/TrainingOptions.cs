@@ -24,10 +24,23 @@ public sealed record TrainingOptions
     public double Lambda1 { get; init; } = 0.8;
     public double Lambda2 { get; init; } = 0.2;
     /// <summary>
-    /// Multitask: document-centre the relevance softmax (default; see DocumentCentredContrastiveLoss). False = the
-    /// plain in-batch softmax, which suppresses the document-level offsets that carry engagement.
+    /// Multitask: document-centre the relevance softmax (see DocumentCentredContrastiveLoss; the recommended recipe).
+    /// False = the paper's plain in-batch softmax, which suppresses the document-level offsets that carry engagement.
     /// </summary>
-    public bool CentredRelevance { get; init; } = true;
+    public bool CentredRelevance { get; init; }
+    /// <summary>Multitask: which shown pairs are relevance positives (paper: every shown pair).</summary>
+    public RelevancePositives RelevancePositives { get; init; } = RelevancePositives.Shown;
+    /// <summary>
+    /// Multitask: the share of engaged pairs in every batch (e.g. 0.5 = the paper's 1:1 engaged : shown-not-engaged
+    /// training set); null = impressions as they come (≈ the log's engagement rate).
+    /// </summary>
+    public double? EngagedFraction { get; init; }
+    /// <summary>Que2Engage only: the document engagement prior g(d) in the engagement logit (<see cref="ModelConfig.EngagementPrior"/>).</summary>
+    public bool EngagementPrior { get; init; }
+    /// <summary>Que2Engage only: a title-trigram token in the fusion (<see cref="ModelConfig.TitleTrigramToken"/>).</summary>
+    public bool TitleTrigramToken { get; init; }
+    /// <summary>Que2Engage with the prior: the context token is one-way (<see cref="ModelConfig.OneWayContext"/>).</summary>
+    public bool OneWayContext { get; init; }
     /// <summary>libtorch intra-op threads; 0 = the machine's cores.</summary>
     public int Threads { get; init; }
     public int CheckpointEvery { get; init; } = 200;
@@ -65,6 +78,9 @@ public sealed record TrainingOptions
             Kind = Model,
             ContextEncoder = Model == ModelKind.Que2Search && ContextEncoder,
             ModalityDropout = Model == ModelKind.Que2Engage && ModalityDropout,
+            EngagementPrior = Model == ModelKind.Que2Engage && EngagementPrior,
+            TitleTrigramToken = Model == ModelKind.Que2Engage && TitleTrigramToken,
+            OneWayContext = Model == ModelKind.Que2Engage && OneWayContext,
             ImageDim = imageDim,
             DModel = DModel ?? p.DModel,
             Heads = Heads ?? p.Heads,
@@ -94,6 +110,9 @@ public sealed record TrainingOptions
         return config;
     }
 
+    /// <summary>The settings that define the training loss, recorded in the checkpoint and config.json.</summary>
+    public LossSettings Loss => new(Objective, Lambda1, Lambda2, CentredRelevance, RelevancePositives, EngagedFraction);
+
     public void Validate()
     {
         if (Steps is <= 0) throw new InvalidInputException($"--steps must be > 0 (got {Steps})");
@@ -102,6 +121,12 @@ public sealed record TrainingOptions
         if (CheckpointEvery <= 0) throw new InvalidInputException($"checkpoint interval must be > 0 (got {CheckpointEvery})");
         if (Lambda1 < 0 || Lambda2 < 0 || Lambda1 + Lambda2 <= 0)
             throw new InvalidInputException($"--lambda1/--lambda2 must be ≥ 0 and not both 0 (got {Lambda1}, {Lambda2})");
+        if (!double.IsFinite(Lambda1) || !double.IsFinite(Lambda2))
+            throw new InvalidInputException($"--lambda1/--lambda2 must be finite numbers (got {Lambda1}, {Lambda2})");
+        if (EngagedFraction is double f && !(f > 0 && f < 1))
+            throw new InvalidInputException($"--engaged-fraction must be in (0, 1) (got {f})");
+        if (EngagementPrior && Model != ModelKind.Que2Engage)
+            throw new InvalidInputException("the engagement prior needs the Que2Engage document tower (--model que2engage)");
         if (WarmupSteps is < 0) throw new InvalidInputException($"warm-up steps must be ≥ 0 (got {WarmupSteps})");
     }
 }

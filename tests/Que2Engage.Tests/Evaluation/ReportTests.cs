@@ -31,10 +31,10 @@ public sealed class ReportTests : IDisposable
             ("Que2Engage w/ multitask + modality dropout", Result(0.60, ndcg: 0.51, expEng: 0.21)),
         ]);
         var eng = Cells(md, "Engagement ROC-AUC");
-        Assert.Equal("0.5500 (paper ≈0.55)", eng[1]);
-        Assert.Equal("0.6000", eng[2]);
+        Assert.Equal("0.5500 (paper 0.5588)", eng[1]);
+        Assert.Equal("0.6000 (paper 0.7690)", eng[2]);
         Assert.Equal("+0.0500", eng[3]);   // absolute for AUC
-        Assert.Equal("n/a", eng[4]);       // Table 1 delta unknown
+        Assert.Equal("+0.2102", eng[4]);   // Table 1: 76.90 − 55.88
         var ee = Cells(md, "Expected engagement@10");
         Assert.Equal("+5.0%", ee[3]);      // relative: 0.21 / 0.20 − 1
         Assert.Equal("+4.5% (online A/B)", ee[4]);
@@ -91,10 +91,10 @@ public sealed class ReportTests : IDisposable
         var q2s = Cells(md, "Que2Search");
         Assert.Equal("2", q2s[1]);
         Assert.Equal("0.5500 ± 0.0141", q2s[2]);
-        Assert.Equal("≈0.55", q2s[3]);
+        Assert.Equal("0.5588", q2s[3]);
         var mt = Cells(md, "Que2Engage w/ multitask");
         Assert.Equal("0.6100 (n=1)", mt[2]);
-        Assert.Equal("n/a", mt[3]);
+        Assert.Equal("0.7613", mt[3]);
         Assert.Equal("n/a", mt[^1]); // expected engagement unavailable
 
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "ablation.json")))!.AsArray();

@@ -13,11 +13,17 @@ public static class ContrastiveLoss
     public static Tensor Compute(Tensor queries, Tensor documents, double scale, Tensor? exclude = null) =>
         FromLogits(queries.matmul(documents.t()) * scale, exclude);
 
-    /// <summary>Cross-entropy of B×B logits with target i, after dropping the <paramref name="exclude"/>d columns.</summary>
-    public static Tensor FromLogits(Tensor logits, Tensor? exclude = null)
+    /// <summary>
+    /// Cross-entropy of B×B logits with target i, after dropping the <paramref name="exclude"/>d columns, averaged
+    /// over all rows or, with <paramref name="rows"/> (bool B), over the rows marked true only (0 when none is).
+    /// </summary>
+    public static Tensor FromLogits(Tensor logits, Tensor? exclude = null, Tensor? rows = null)
     {
         if (exclude is not null) logits = logits.masked_fill(exclude, double.NegativeInfinity);
         var target = arange(logits.shape[0], dtype: ScalarType.Int64);
-        return nn.functional.cross_entropy(logits, target);
+        if (rows is null) return nn.functional.cross_entropy(logits, target);
+        var perRow = nn.functional.cross_entropy(logits, target, reduction: nn.Reduction.None);
+        var weight = rows.to_type(ScalarType.Float32);
+        return (perRow * weight).sum() / weight.sum().clamp_min(1);
     }
 }

@@ -20,9 +20,9 @@ namespace Que2Engage.Training.Losses;
 /// </summary>
 public static class DocumentCentredContrastiveLoss
 {
-    public static Tensor Compute(Tensor queries, Tensor documents, double scale, Tensor? exclude = null)
+    public static Tensor Compute(Tensor queries, Tensor documents, double scale, Tensor? exclude = null, Tensor? rows = null)
     {
         var similarity = queries.matmul(documents.t());
-        return ContrastiveLoss.FromLogits((similarity - similarity.mean([0L], keepdim: true)) * scale, exclude);
+        return ContrastiveLoss.FromLogits((similarity - similarity.mean([0L], keepdim: true)) * scale, exclude, rows);
     }
 }
