@@ -19,7 +19,7 @@ public static class AblationCommand
         var steps = new Option<int?>("--steps") { Description = $"Training steps per cell (default {Trainer.DefaultSteps})." };
         var preset = new Option<string>("--preset") { Description = "Model preset: small or paper.", DefaultValueFactory = _ => "small" };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
-        var rows = new Option<string?>("--rows") { Description = "Comma-separated row numbers 1–7 of Table 1 to run (default all)." };
+        var rows = new Option<string?>("--rows") { Description = "Comma-separated rows to run: 1–7 the paper's Table 1, 8 the recommended Que2Engage (default all)." };
         var lambdas = new Option<string?>("--lambdas") { Description = "λ1 values for the relevance–engagement trade-off sweep, e.g. 0.2,0.5,0.8,0.95,1.0 (λ2 = 1 − λ1)." };
         var maxQueries = new Option<int>("--max-queries") { Description = "Cap on held-out queries for retrieval metrics.", DefaultValueFactory = _ => 1000 };
         var c = new Command("ablation", "Reproduce the paper's Table 1 (seven rows × seeds, mean ± std) and optionally a λ trade-off sweep. Resumable: finished cells are skipped.")
@@ -42,7 +42,7 @@ public static class AblationCommand
                 RunKnobs = new TrainingOptions { Steps = p.GetValue(steps), Preset = p.GetValue(preset)!, Threads = p.GetValue(threads) },
                 Rows = SelectRows(p.GetValue(rows)),
                 Lambdas = ParseLambdas(p.GetValue(lambdas)),
-                Evaluation = new EvaluationOptions { MaxQueries = p.GetValue(maxQueries) },
+                Evaluation = new EvaluationOptions { MaxQueries = p.GetValue(maxQueries), EngagementWeights = DemoWorkflow.ServingWeights },
             };
             var report = SpectreExperimentProgress.Run(progress => AblationRunner.Run(dataset, truth, options, progress));
             o.WriteLine(AblationTable.ToMarkdown(report.Rows));
@@ -55,13 +55,13 @@ public static class AblationCommand
 
     public static IReadOnlyList<ModelVariant> SelectRows(string? spec)
     {
-        if (string.IsNullOrWhiteSpace(spec)) return ModelVariant.PaperTable1;
+        if (string.IsNullOrWhiteSpace(spec)) return ModelVariant.AblationRows;
         var list = new List<ModelVariant>();
         foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(part, out int n) || n < 1 || n > ModelVariant.PaperTable1.Count)
-                throw new InvalidInputException($"--rows: '{part}' is not a row number between 1 and {ModelVariant.PaperTable1.Count}");
-            list.Add(ModelVariant.PaperTable1[n - 1]);
+            if (!int.TryParse(part, out int n) || n < 1 || n > ModelVariant.AblationRows.Count)
+                throw new InvalidInputException($"--rows: '{part}' is not a row number between 1 and {ModelVariant.AblationRows.Count}");
+            list.Add(ModelVariant.AblationRows[n - 1]);
         }
         return list.Distinct().ToList();
     }

@@ -42,7 +42,7 @@ public static class TrainCommand
         relevancePositives.AcceptOnlyFromAmong("shown", "engaged");
         var engagedFraction = new Option<double?>("--engaged-fraction") { Description = "Multitask: share of engaged pairs in every batch (0.5 = the paper's 1:1 training set); default: impressions as logged." };
         var engagementPrior = new Option<bool>("--engagement-prior") { Description = "Que2Engage: add a document engagement prior g(d) to the engagement logit (s·κ + g + b); served as one extra index coordinate." };
-        var titleTrigramToken = new Option<bool>("--title-trigram-token") { Description = "Que2Engage: add a title-trigram token (Que2Search's EmbeddingBag) to the fusion." };
+        var titleTrigramVector = new Option<bool>("--title-trigram-vector") { Description = "Que2Engage: join a title-trigram vector (Que2Search's EmbeddingBag) to the fused [CLS] by attention fusion." };
         var oneWayContext = new Option<bool>("--one-way-context") { Description = "Que2Engage with --engagement-prior: the context token reads the listing but is hidden from the [CLS], so context features reach only the engagement prior g(d), not the embedding." };
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps.", DefaultValueFactory = _ => 200 };
@@ -61,7 +61,7 @@ public static class TrainCommand
         var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
         {
             data, output, model, context, objective, recipe, modalityDropout, preset, steps, epochs, batch, lr, seed, resume,
-            threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, titleTrigramToken, oneWayContext, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
+            threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, titleTrigramVector, oneWayContext, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
             fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel,
         };
         c.SetAction(p => Verbs.Run(p, () =>
@@ -83,7 +83,7 @@ public static class TrainCommand
                 Threads = p.GetValue(threads),
                 Lambda1 = p.GetValue(lambda1),
                 Lambda2 = p.GetValue(lambda2),
-                TitleTrigramToken = p.GetValue(titleTrigramToken),
+                TitleTrigramVector = p.GetValue(titleTrigramVector),
                 CheckpointEvery = p.GetValue(checkpointEvery),
                 DModel = p.GetValue(dModel),
                 Heads = p.GetValue(heads),

@@ -32,6 +32,9 @@ public sealed record EvaluationResult
     public IReadOnlyList<double> RelevanceScores { get; init; } = [];
     public IReadOnlyList<bool> RelevanceLabels { get; init; } = [];
 
+    /// <summary>Models with the engagement prior: the query weight w of the retrieval metrics (the serving setting).</summary>
+    public double? EngagementWeight { get; init; }
+
     /// <summary>The same metrics at other engagement-prior weights w (models with the prior; empty otherwise).</summary>
     public IReadOnlyList<EngagementWeightPoint> EngagementWeightSweep { get; init; } = [];
 
@@ -61,6 +64,7 @@ public sealed record EvaluationResult
         o["queries"] = Queries;
         o["pairs"] = Pairs;
         o["notes"] = new JsonArray(Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
+        if (EngagementWeight is double w) o["engagement_weight"] = w;
         foreach (var (kind, oracle) in Oracles)
         {
             var row = new JsonObject();
@@ -138,6 +142,7 @@ public sealed record EvaluationResult
             RecallAtK = recall,
             EngagementWeightSweep = sweep,
             Oracles = oracles,
+            EngagementWeight = o["engagement_weight"]?.GetValue<double>(),
         };
     }
 

@@ -61,10 +61,12 @@ public static class Evaluator
         {
             EngagementAuc = engagement.EngagementAuc, EngagementScores = engagement.EngagementScores, EngagementLabels = engagement.EngagementLabels,
             RelevanceAuc = relevanceOnly.RelevanceAuc, RelevanceScores = relevanceOnly.RelevanceScores, RelevanceLabels = relevanceOnly.RelevanceLabels,
+            EngagementWeight = queryVectorList.FirstOrDefault()?[^1],
+            EngagementWeightSweep = sweep,
             Notes = [.. result.Notes, "engagement prior: engagement AUC scores the engagement logit s·κ + g (w = 1), relevance AUC scores κ (w = 0), " +
                 $"recall/NDCG/expected engagement use the serving weight w = {queryVectorList.FirstOrDefault()?[^1] ?? 0:0.###}"],
         };
-        return result with { EngagementWeightSweep = sweep };
+        return result;
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public sealed record AblationOptions
     /// <summary>Run knobs applied to every cell (steps, epochs, batch, lr, preset, threads); seed is overridden per cell.</summary>
     public TrainingOptions RunKnobs { get; init; } = new();
     /// <summary>Rows to run; default the paper's seven.</summary>
-    public IReadOnlyList<ModelVariant> Rows { get; init; } = ModelVariant.PaperTable1;
+    public IReadOnlyList<ModelVariant> Rows { get; init; } = ModelVariant.AblationRows;
     /// <summary>λ1 values of the trade-off sweep (empty = no sweep).</summary>
     public IReadOnlyList<double> Lambdas { get; init; } = [];
     public EvaluationOptions Evaluation { get; init; } = new();

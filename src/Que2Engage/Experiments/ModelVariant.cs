@@ -28,6 +28,9 @@ public sealed record ModelVariant(string Name, TrainingOptions Options)
     public static ModelVariant Que2EngageRecommended { get; } = new("Que2Engage (recommended)",
         TrainingRecipes.Apply(TrainingRecipe.Recommended, new TrainingOptions { Model = ModelKind.Que2Engage, Objective = Objective.Multitask }));
 
+    /// <summary>The rows <c>ablation</c> runs by default: the paper's seven, then the recommended Que2Engage.</summary>
+    public static IReadOnlyList<ModelVariant> AblationRows { get; } = [.. PaperTable1, Que2EngageRecommended];
+
     /// <summary>Full Que2Engage with λ1 = <paramref name="lambda1"/>, λ2 = 1 − λ1 (the trade-off curve the paper never shows).</summary>
     public static ModelVariant LambdaPoint(double lambda1) =>
         new($"Que2Engage λ1={lambda1.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}",

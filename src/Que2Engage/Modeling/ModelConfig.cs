@@ -35,17 +35,23 @@ public sealed record ModelConfig
     /// <summary>Dimension of product image embeddings, taken from the training data (0 = no images seen).</summary>
     public int ImageDim { get; init; }
     /// <summary>
-    /// Que2Engage tower only: a scalar document engagement prior g(d) read from the fused [CLS], image and context
+    /// A scalar document engagement prior g(d) read (Que2Engage tower) from the fused [CLS], image and context
     /// tokens, so that the engagement logit is s·κ(q,d) + g(d) + b (a departure from the paper, which has s·κ + b).
     /// Served as one extra embedding coordinate: documents carry g(d)/s, queries a weight w, so one inner product
     /// ranks by κ + w·g/s (w = 0: relevance only; w = 1: the engagement logit's order). See TwoTowerModel.
     /// </summary>
     public bool EngagementPrior { get; init; }
     /// <summary>
-    /// Que2Engage tower only: a title-trigram EmbeddingBag token (as in Que2Search's tower) joins the fusion sequence,
-    /// giving the document side the character-trigram match the query tower already has (typos, inflections).
+    /// The serving setting of a model with the engagement prior: the query weight w (score κ + w·g/s) that
+    /// <c>evaluate</c>, <c>search</c> and <c>serve</c> use unless told otherwise (<c>--engagement-weight</c>).
     /// </summary>
-    public bool TitleTrigramToken { get; init; }
+    public double ServingEngagementWeight { get; init; } = 1.0;
+    /// <summary>
+    /// Que2Engage tower only: a title-trigram EmbeddingBag vector (as in Que2Search's tower) joins the fused [CLS]
+    /// through an attention fusion before the projection, giving the document side the character-trigram match the
+    /// query tower already has (typos, inflections, languages).
+    /// </summary>
+    public bool TitleTrigramVector { get; init; }
     /// <summary>
     /// Que2Engage tower with the engagement prior: the context token is one-way — it attends to the listing's text
     /// and image in the fusion, but no other token attends to it (it is masked as a key), so the embedding (the
@@ -101,6 +107,7 @@ public sealed record ModelConfig
             "modality drop rates must be in [0, 1]");
         Require(!OneWayContext || (Kind == Training.ModelKind.Que2Engage && EngagementPrior),
             "the one-way context token needs the Que2Engage tower with the engagement prior");
+        Require(double.IsFinite(ServingEngagementWeight), $"serving engagement weight must be finite (got {ServingEngagementWeight})");
         Require(Scale > 0, $"scale must be > 0 (got {Scale})");
         Require(BatchSize >= 2, $"batch size must be ≥ 2 (got {BatchSize})");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning rate must be > 0 (got {LearningRate})");

@@ -16,7 +16,7 @@ namespace Que2Engage.Modeling;
 /// </summary>
 public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
 {
-    private const int TypeCls = 0, TypeText = 1, TypeImage = 2, TypeContext = 3, TypeTrigram = 4;
+    private const int TypeCls = 0, TypeText = 1, TypeImage = 2, TypeContext = 3;
 
     private readonly TokenSequenceEmbedding embed;
     private readonly TransformerStack? textEncoder;
@@ -30,7 +30,7 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
     private readonly Linear projection;
     private readonly Sequential? priorHead;
     private readonly TrigramBag? titleTrigrams;
-    private readonly LayerNorm? trigramNorm;
+    private readonly AttentionFusion? trigramFusion;
     private readonly ModelConfig _config;
 
     public Que2EngageDocumentTower(ModelConfig c) : base(nameof(Que2EngageDocumentTower))
@@ -42,12 +42,14 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
         context = new ContextEncoder(ContextFeatures.Dimension, c.DModel);
         imageNorm = nn.LayerNorm(c.DModel);
         contextNorm = nn.LayerNorm(c.DModel);
-        cls = nn.Parameter(randn(1, 1, c.DModel) * 0.02);
-        modalityTypes = nn.Embedding(c.TitleTrigramToken ? 5 : 4, c.DModel);
-        if (c.TitleTrigramToken)
+        // The learned [CLS] starts at the scale of the tokens it sits among (they leave their LayerNorm with norm ≈ √d):
+        // at 0.02·N(0,1) its first-layer attention query is ≈ 0, so the first fusion layer could only average.
+        cls = nn.Parameter(randn(1, 1, c.DModel) * (Environment.GetEnvironmentVariable("Q2E_EXP_CLS") == "small" ? 0.02 : 1.0));
+        modalityTypes = nn.Embedding(4, c.DModel);
+        if (c.TitleTrigramVector)
         {
             titleTrigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
-            trigramNorm = nn.LayerNorm(c.DModel);
+            trigramFusion = new AttentionFusion(c.DModel);
         }
         using (no_grad()) nn.init.normal_(modalityTypes.weight, 0, 0.02);
         fusion = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.FusionLayers, c.Dropout);
@@ -94,24 +96,24 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
         // One-way context: the token still attends to the listing (its output feeds the prior), but is no key.
         if (_config.OneWayContext) noContext = ones(b, 1, ScalarType.Bool);
         var masks = new List<Tensor> { zeros(b, 1, ScalarType.Bool), textPadding, noImage, noContext };
-        if (titleTrigrams is not null)
-        {
-            // Part of the text modality: dropped (and masked) with it.
-            var trigramToken = trigramNorm!.call(titleTrigrams.call(d.TitleTrigrams)).unsqueeze(1);
-            var textDropped = textPadding.all(1, keepdim: true);
-            tokens.Add(trigramToken * textDropped.logical_not().unsqueeze(2).to_type(ScalarType.Float32));
-            types.Add(full(1, TypeTrigram, ScalarType.Int64));
-            masks.Add(textDropped);
-        }
         var seq = cat(tokens, 1) + modalityTypes.call(cat(types)).unsqueeze(0);
         var mask = cat(masks, 1);
         var fusedAll = fusion.call(seq, mask);
         var fused = fusedAll.select(1, 0);
+        if (titleTrigrams is not null)
+        {
+            // Que2Search's lexical path: the title-trigram vector joins the fused [CLS] through an attention fusion,
+            // so the embedding is (near) linear in it and character-trigram overlap with the query scores directly.
+            // A dropped text modality drops it too.
+            var textKept = textPadding.all(1, keepdim: true).logical_not();
+            fused = trigramFusion!.call(stack([fused, titleTrigrams.call(d.TitleTrigrams)], 1),
+                cat([ones(b, 1, ScalarType.Bool), textKept], 1));
+        }
         var embedding = nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
         if (priorHead is null) return embedding;
         // The engagement prior reads the fused [CLS], image and context positions: the context token's output has
         // attended to the text (what kind of item, so what a price means) and the image token carries photo quality.
-        var prior = priorHead.call(cat([fused, fusedAll.select(1, len + 1), fusedAll.select(1, len + 2)], 1));
+        var prior = priorHead.call(cat([fusedAll.select(1, 0), fusedAll.select(1, len + 1), fusedAll.select(1, len + 2)], 1));
         return cat([embedding, prior], 1);
     }
 

@@ -7,7 +7,9 @@ namespace Que2Engage.Modeling;
 /// <summary>
 /// Que2Search's document tower (the baseline): 2-layer text encoder [CLS] (title+description), title trigram
 /// EmbeddingBag, image deep-sets vector and, with <see cref="ModelConfig.ContextEncoder"/>, a context-encoder vector
-/// → attention fusion over the modality vectors present → projection → D, L2-normalised.
+/// → attention fusion over the modality vectors present → projection → D, L2-normalised. With
+/// <see cref="ModelConfig.EngagementPrior"/> the output is B×(D+1), the last column the document engagement prior g(d)
+/// read from the text, trigram and image vectors and the context features.
 /// </summary>
 public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
 {
@@ -18,6 +20,9 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
     private readonly ContextEncoder? context;
     private readonly AttentionFusion fusion;
     private readonly Linear projection;
+    private readonly ContextEncoder? priorContext;
+    private readonly Sequential? priorHead;
+    private readonly int _dim;
 
     public Que2SearchDocumentTower(ModelConfig c) : base(nameof(Que2SearchDocumentTower))
     {
@@ -28,6 +33,14 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
         context = c.ContextEncoder ? new ContextEncoder(ContextFeatures.Dimension, c.DModel) : null;
         fusion = new AttentionFusion(c.DModel);
         projection = nn.Linear(c.DModel, c.Dim);
+        _dim = c.Dim;
+        if (c.EngagementPrior)
+        {
+            // The engagement prior reads the context features (their own encoder, outside the embedding's fusion)
+            // beside the text, trigram and image vectors.
+            priorContext = new ContextEncoder(ContextFeatures.Dimension, c.DModel);
+            priorHead = nn.Sequential(nn.Linear(4 * c.DModel, c.DModel), nn.GELU(), nn.Linear(c.DModel, 1));
+        }
         RegisterComponents();
     }
 
@@ -43,6 +56,9 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
             present.Add(ones(b, 1, ScalarType.Bool));
         }
         var fused = fusion.call(stack(vectors, 1), cat(present, 1));
-        return nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
+        var embedding = nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
+        if (priorHead is null) return embedding;
+        var prior = priorHead.call(cat([vectors[0], vectors[1], vectors[2], priorContext!.call(d.Context)], 1));
+        return cat([embedding, prior], 1);
     }
 }

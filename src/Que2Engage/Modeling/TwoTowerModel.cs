@@ -37,11 +37,12 @@ public sealed class TwoTowerModel : nn.Module, IEmbeddingModel
             ? new Que2EngageDocumentTower(config)
             : new Que2SearchDocumentTower(config);
         engagementBias = nn.Parameter(zeros(1));
+        EngagementWeight = config.ServingEngagementWeight;
         RegisterComponents();
     }
 
     /// <summary>True when the document tower has the engagement prior g(d) (<see cref="ModelConfig.EngagementPrior"/>).</summary>
-    public bool HasEngagementPrior => Config.Kind == ModelKind.Que2Engage && Config.EngagementPrior;
+    public bool HasEngagementPrior => Config.EngagementPrior;
 
     /// <summary>
     /// Length of the vectors <see cref="EmbedQueries"/>/<see cref="EmbedProducts"/> return: D, plus one coordinate
@@ -55,9 +56,9 @@ public sealed class TwoTowerModel : nn.Module, IEmbeddingModel
 
     /// <summary>
     /// w, the query side of the prior coordinate: a serve-time relevance↔engagement dial (ignored without a prior).
-    /// Default 1: rank by the model's own engagement logit s·κ + g.
+    /// Starts at the model's <see cref="ModelConfig.ServingEngagementWeight"/>; w = 1 ranks by the engagement logit.
     /// </summary>
-    public double EngagementWeight { get; set; } = 1.0;
+    public double EngagementWeight { get; set; }
 
     /// <summary>State-dict name of <see cref="EngagementBias"/>.</summary>
     public const string EngagementBiasName = nameof(engagementBias);

@@ -58,7 +58,7 @@ public static class Trainer
                 throw new InvalidInputException(
                     $"{CheckpointStore.DirectoryFor(modelDir)}: the checkpoint was trained with other loss settings ({string.Join("; ", changed)}); " +
                     "resume with the same settings or train into a new directory");
-            if (resumeFrom.Config.EngagementPrior != (options.EngagementPrior && options.Model == ModelKind.Que2Engage))
+            if (resumeFrom.Config.EngagementPrior != options.EngagementPrior)
                 throw new InvalidInputException(
                     $"{CheckpointStore.DirectoryFor(modelDir)}: the checkpoint was trained {(resumeFrom.Config.EngagementPrior ? "with" : "without")} the engagement prior; resume with the same setting");
             config = resumeFrom.Config;

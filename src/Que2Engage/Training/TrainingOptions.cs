@@ -35,10 +35,12 @@ public sealed record TrainingOptions
     /// training set); null = impressions as they come (≈ the log's engagement rate).
     /// </summary>
     public double? EngagedFraction { get; init; }
-    /// <summary>Que2Engage only: the document engagement prior g(d) in the engagement logit (<see cref="ModelConfig.EngagementPrior"/>).</summary>
+    /// <summary>The document engagement prior g(d) in the engagement logit (<see cref="ModelConfig.EngagementPrior"/>).</summary>
     public bool EngagementPrior { get; init; }
-    /// <summary>Que2Engage only: a title-trigram token in the fusion (<see cref="ModelConfig.TitleTrigramToken"/>).</summary>
-    public bool TitleTrigramToken { get; init; }
+    /// <summary>With the prior: the model's serving weight w (<see cref="ModelConfig.ServingEngagementWeight"/>); null = 1.</summary>
+    public double? ServingEngagementWeight { get; init; }
+    /// <summary>Que2Engage only: a title-trigram vector joins the fused [CLS] (<see cref="ModelConfig.TitleTrigramVector"/>).</summary>
+    public bool TitleTrigramVector { get; init; }
     /// <summary>Que2Engage with the prior: the context token is one-way (<see cref="ModelConfig.OneWayContext"/>).</summary>
     public bool OneWayContext { get; init; }
     /// <summary>libtorch intra-op threads; 0 = the machine's cores.</summary>
@@ -78,8 +80,9 @@ public sealed record TrainingOptions
             Kind = Model,
             ContextEncoder = Model == ModelKind.Que2Search && ContextEncoder,
             ModalityDropout = Model == ModelKind.Que2Engage && ModalityDropout,
-            EngagementPrior = Model == ModelKind.Que2Engage && EngagementPrior,
-            TitleTrigramToken = Model == ModelKind.Que2Engage && TitleTrigramToken,
+            EngagementPrior = EngagementPrior,
+            ServingEngagementWeight = ServingEngagementWeight ?? p.ServingEngagementWeight,
+            TitleTrigramVector = Model == ModelKind.Que2Engage && TitleTrigramVector,
             OneWayContext = Model == ModelKind.Que2Engage && OneWayContext,
             ImageDim = imageDim,
             DModel = DModel ?? p.DModel,
@@ -125,8 +128,6 @@ public sealed record TrainingOptions
             throw new InvalidInputException($"--lambda1/--lambda2 must be finite numbers (got {Lambda1}, {Lambda2})");
         if (EngagedFraction is double f && !(f > 0 && f < 1))
             throw new InvalidInputException($"--engaged-fraction must be in (0, 1) (got {f})");
-        if (EngagementPrior && Model != ModelKind.Que2Engage)
-            throw new InvalidInputException("the engagement prior needs the Que2Engage document tower (--model que2engage)");
         if (WarmupSteps is < 0) throw new InvalidInputException($"warm-up steps must be ≥ 0 (got {WarmupSteps})");
     }
 }

@@ -23,7 +23,7 @@ public static class TrainingRecipes
             TrainingRecipe.Paper => options with
             {
                 CentredRelevance = false, RelevancePositives = RelevancePositives.Shown, EngagedFraction = null,
-                EngagementPrior = false, OneWayContext = false, TitleTrigramToken = false,
+                EngagementPrior = false, OneWayContext = false, TitleTrigramVector = false,
             },
             _ => options with
             {

@@ -87,9 +87,17 @@ public sealed class AblationRunnerTests : IDisposable
     {
         var baseline = new EvaluationResult { EngagementAuc = 0.55, RelevanceAuc = 0.80, NdcgAt10 = 0.60, ExpectedEngagementAt10 = 0.20 };
         var good = new EvaluationResult { EngagementAuc = 0.66, RelevanceAuc = 0.785, NdcgAt10 = 0.595, ExpectedEngagementAt10 = 0.21 };
-        Assert.All(DemoWorkflow.CheckDirection(baseline, good), c => Assert.True(c.Holds, c.Claim));
+        var checks = DemoWorkflow.CheckDirection(baseline, good);
+        Assert.Equal(5, checks.Count);
+        Assert.All(checks.Take(4), c => Assert.True(c.Holds, c.Claim));
+        Assert.False(checks[4].Holds);   // stretch: engagement AUC ≥ 0.70 with relevance AUC ≥ Que2Search's
 
         var bad = new EvaluationResult { EngagementAuc = 0.60, RelevanceAuc = 0.75, NdcgAt10 = 0.50, ExpectedEngagementAt10 = 0.205 };
         Assert.All(DemoWorkflow.CheckDirection(baseline, bad), c => Assert.False(c.Holds, c.Claim));
+
+        var stretch = good with { EngagementAuc = 0.71, RelevanceAuc = 0.80, EngagementWeight = 0.25 };
+        checks = DemoWorkflow.CheckDirection(baseline, stretch);
+        Assert.All(checks, c => Assert.True(c.Holds, c.Claim));
+        Assert.Contains("serving setting w = 0.25", checks[2].Claim);
     }
 }

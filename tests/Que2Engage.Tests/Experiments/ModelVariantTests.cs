@@ -23,6 +23,19 @@ public class ModelVariantTests
     }
 
     [Fact]
+    public void AblationRunsThePapersRowsThenTheRecommendedModel()
+    {
+        Assert.Equal(8, ModelVariant.AblationRows.Count);
+        Assert.Equal(ModelVariant.PaperTable1, ModelVariant.AblationRows.Take(7));
+        var rec = ModelVariant.AblationRows[^1];
+        Assert.Same(ModelVariant.Que2EngageRecommended, rec);
+        Assert.Equal(Objective.Multitask, rec.Options.Objective);
+        Assert.Equal(RelevancePositives.Engaged, rec.Options.RelevancePositives);
+        Assert.True(rec.Options.EngagementPrior);
+        Assert.Equal(rec, Que2Engage.Cli.Commands.AblationCommand.SelectRows("8").Single());
+    }
+
+    [Fact]
     public void LambdaPointKeepsTheFullModelAndSetsBothWeights()
     {
         var v = ModelVariant.LambdaPoint(0.95);
