@@ -36,14 +36,14 @@ public static class TrainCommand
         var lambda1 = new Option<double>("--lambda1") { Description = "Multitask weight of the relevance loss.", DefaultValueFactory = _ => 0.8 };
         var lambda2 = new Option<double>("--lambda2") { Description = "Multitask weight of the engagement loss.", DefaultValueFactory = _ => 0.2 };
         var plainRelevance = new Option<bool>("--plain-relevance-softmax") { Description = "Multitask: use the plain in-batch softmax for relevance (the paper's) instead of the recommended recipe's document-centred one, which leaves document-level offsets to the engagement loss." };
-        var recipe = new Option<string>("--recipe") { Description = "Que2Engage multitask: recommended (the project's: engaged pairs as relevance positives, 1:1 engaged batches, document engagement prior, one-way context token, document-centred softmax) or paper (the paper's recipe exactly). Explicit loss flags below override the recipe.", DefaultValueFactory = _ => "recommended" };
+        var recipe = new Option<string>("--recipe") { Description = "Que2Engage multitask: recommended (the project's: engaged pairs as relevance positives, 1:1 engaged batches, a document engagement prior g(d), Que2Search's late-fusion document tower; see README) or paper (the paper's recipe exactly). The flags below override single switches of the recipe.", DefaultValueFactory = _ => "recommended" };
         recipe.AcceptOnlyFromAmong("recommended", "paper");
+        var documentTower = new Option<string?>("--document-tower") { Description = "The document tower: que2engage (early fusion: text, image and context tokens in one transformer) or que2search (late fusion of text, title-trigram and image vectors). Default: --model's, except that the recommended Que2Engage recipe uses que2search's." };
+        documentTower.AcceptOnlyFromAmong("que2engage", "que2search");
         var relevancePositives = new Option<string>("--relevance-positives") { Description = "Multitask: which shown pairs are positives of the relevance softmax: shown (every shown pair, the paper) or engaged.", DefaultValueFactory = _ => "shown" };
         relevancePositives.AcceptOnlyFromAmong("shown", "engaged");
-        var engagedFraction = new Option<double?>("--engaged-fraction") { Description = "Multitask: share of engaged pairs in every batch (0.5 = the paper's 1:1 training set); default: impressions as logged." };
+        var engagedFraction = new Option<double?>("--engaged-fraction") { Description = "Multitask: share of engaged pairs in every batch (0.5 = the paper's 1:1 training set): a batch holds --batch engaged pairs plus shown-not-engaged ones. Default (paper recipe): --batch impressions as logged." };
         var engagementPrior = new Option<bool>("--engagement-prior") { Description = "Que2Engage: add a document engagement prior g(d) to the engagement logit (s·κ + g + b); served as one extra index coordinate." };
-        var titleTrigramVector = new Option<bool>("--title-trigram-vector") { Description = "Que2Engage: join a title-trigram vector (Que2Search's EmbeddingBag) to the fused [CLS] by attention fusion." };
-        var oneWayContext = new Option<bool>("--one-way-context") { Description = "Que2Engage with --engagement-prior: the context token reads the listing but is hidden from the [CLS], so context features reach only the engagement prior g(d), not the embedding." };
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps.", DefaultValueFactory = _ => 200 };
         var dModel = new Option<int?>("--d-model") { Description = "Override: transformer width." };
@@ -60,8 +60,8 @@ public static class TrainCommand
 
         var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
         {
-            data, output, model, context, objective, recipe, modalityDropout, preset, steps, epochs, batch, lr, seed, resume,
-            threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, titleTrigramVector, oneWayContext, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
+            data, output, model, context, objective, recipe, documentTower, modalityDropout, preset, steps, epochs, batch, lr, seed, resume,
+            threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
             fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel,
         };
         c.SetAction(p => Verbs.Run(p, () =>
@@ -83,7 +83,6 @@ public static class TrainCommand
                 Threads = p.GetValue(threads),
                 Lambda1 = p.GetValue(lambda1),
                 Lambda2 = p.GetValue(lambda2),
-                TitleTrigramVector = p.GetValue(titleTrigramVector),
                 CheckpointEvery = p.GetValue(checkpointEvery),
                 DModel = p.GetValue(dModel),
                 Heads = p.GetValue(heads),
@@ -105,14 +104,16 @@ public static class TrainCommand
                 options = options with { RelevancePositives = p.GetValue(relevancePositives) == "engaged" ? RelevancePositives.Engaged : RelevancePositives.Shown };
             if (Given(engagedFraction)) options = options with { EngagedFraction = p.GetValue(engagedFraction) };
             if (Given(engagementPrior)) options = options with { EngagementPrior = p.GetValue(engagementPrior) };
-            if (Given(oneWayContext)) options = options with { OneWayContext = p.GetValue(oneWayContext) };
+            if (p.GetValue(documentTower) is string tower) options = options with { Model = ParseModel(tower) };
             if (options.InitCheckpoint is not null && options.TokenizerModel is null)
                 throw new InvalidInputException("--init needs --tokenizer-model (the checkpoint's SentencePiece model), so token ids match its embeddings");
             options.Validate();
-            if (kind == ModelKind.Que2Engage && options.ContextEncoder)
-                throw new InvalidInputException("--context applies to que2search (que2engage always has its context token)");
-            if (kind == ModelKind.Que2Search && options.ModalityDropout)
-                throw new InvalidInputException("--modality-dropout applies to que2engage");
+            if (options.Model == ModelKind.Que2Engage && options.ContextEncoder)
+                throw new InvalidInputException("--context applies to the que2search document tower (que2engage's always has its context token)");
+            if (options.Model == ModelKind.Que2Search && options.ModalityDropout)
+                throw new InvalidInputException(kind == ModelKind.Que2Engage
+                    ? "--modality-dropout applies to the que2engage document tower; the recommended recipe uses que2search's (add --document-tower que2engage, or --recipe paper)"
+                    : "--modality-dropout applies to que2engage");
 
             var writer = p.InvocationConfiguration.Output;
             var dataset = MarketplaceDataset.Load(p.GetValue(data)!, p.GetValue(lenient) ? ReadOptions.LenientMode : ReadOptions.Strict);

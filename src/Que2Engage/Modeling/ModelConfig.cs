@@ -46,18 +46,6 @@ public sealed record ModelConfig
     /// <c>evaluate</c>, <c>search</c> and <c>serve</c> use unless told otherwise (<c>--engagement-weight</c>).
     /// </summary>
     public double ServingEngagementWeight { get; init; } = 1.0;
-    /// <summary>
-    /// Que2Engage tower only: a title-trigram EmbeddingBag vector (as in Que2Search's tower) joins the fused [CLS]
-    /// through an attention fusion before the projection, giving the document side the character-trigram match the
-    /// query tower already has (typos, inflections, languages).
-    /// </summary>
-    public bool TitleTrigramVector { get; init; }
-    /// <summary>
-    /// Que2Engage tower with the engagement prior: the context token is one-way — it attends to the listing's text
-    /// and image in the fusion, but no other token attends to it (it is masked as a key), so the embedding (the
-    /// [CLS]) is built without the context features and they reach the engagement logit only through g(d).
-    /// </summary>
-    public bool OneWayContext { get; init; }
     /// <summary>Modality dropout (Que2Engage tower, training mode only).</summary>
     public bool ModalityDropout { get; init; }
     public double ContextDropRate { get; init; } = 0.5;
@@ -105,8 +93,6 @@ public sealed record ModelConfig
         Require(ImageDim >= 0, $"image dim must be ≥ 0 (got {ImageDim})");
         Require(ContextDropRate is >= 0 and <= 1 && ImageDropRate is >= 0 and <= 1 && TextDropRate is >= 0 and <= 1,
             "modality drop rates must be in [0, 1]");
-        Require(!OneWayContext || (Kind == Training.ModelKind.Que2Engage && EngagementPrior),
-            "the one-way context token needs the Que2Engage tower with the engagement prior");
         Require(double.IsFinite(ServingEngagementWeight), $"serving engagement weight must be finite (got {ServingEngagementWeight})");
         Require(Scale > 0, $"scale must be > 0 (got {Scale})");
         Require(BatchSize >= 2, $"batch size must be ≥ 2 (got {BatchSize})");

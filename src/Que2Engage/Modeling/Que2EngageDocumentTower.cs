@@ -29,8 +29,6 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
     private readonly TransformerStack fusion;
     private readonly Linear projection;
     private readonly Sequential? priorHead;
-    private readonly TrigramBag? titleTrigrams;
-    private readonly AttentionFusion? trigramFusion;
     private readonly ModelConfig _config;
 
     public Que2EngageDocumentTower(ModelConfig c) : base(nameof(Que2EngageDocumentTower))
@@ -44,13 +42,8 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
         contextNorm = nn.LayerNorm(c.DModel);
         // The learned [CLS] starts at the scale of the tokens it sits among (they leave their LayerNorm with norm ≈ √d):
         // at 0.02·N(0,1) its first-layer attention query is ≈ 0, so the first fusion layer could only average.
-        cls = nn.Parameter(randn(1, 1, c.DModel) * (Environment.GetEnvironmentVariable("Q2E_EXP_CLS") == "small" ? 0.02 : 1.0));
+        cls = nn.Parameter(randn(1, 1, c.DModel));
         modalityTypes = nn.Embedding(4, c.DModel);
-        if (c.TitleTrigramVector)
-        {
-            titleTrigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
-            trigramFusion = new AttentionFusion(c.DModel);
-        }
         using (no_grad()) nn.init.normal_(modalityTypes.weight, 0, 0.02);
         fusion = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.FusionLayers, c.Dropout);
         projection = nn.Linear(c.DModel, c.Dim);
@@ -89,31 +82,20 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
             noContext = contextKeep.view(b, 1).eq(0);
         }
 
-        var tokens = new List<Tensor> { cls.expand(b, 1, -1), text, imageToken, contextToken };
-        var types = new List<Tensor> {
+        var seq = cat([cls.expand(b, 1, -1), text, imageToken, contextToken], 1);
+        var typeIds = cat([
             full(1, TypeCls, ScalarType.Int64), full(len, TypeText, ScalarType.Int64),
-            full(1, TypeImage, ScalarType.Int64), full(1, TypeContext, ScalarType.Int64) };
-        // One-way context: the token still attends to the listing (its output feeds the prior), but is no key.
-        if (_config.OneWayContext) noContext = ones(b, 1, ScalarType.Bool);
-        var masks = new List<Tensor> { zeros(b, 1, ScalarType.Bool), textPadding, noImage, noContext };
-        var seq = cat(tokens, 1) + modalityTypes.call(cat(types)).unsqueeze(0);
-        var mask = cat(masks, 1);
+            full(1, TypeImage, ScalarType.Int64), full(1, TypeContext, ScalarType.Int64)]);
+        seq = seq + modalityTypes.call(typeIds).unsqueeze(0);
+
+        var mask = cat([zeros(b, 1, ScalarType.Bool), textPadding, noImage, noContext], 1);
         var fusedAll = fusion.call(seq, mask);
         var fused = fusedAll.select(1, 0);
-        if (titleTrigrams is not null)
-        {
-            // Que2Search's lexical path: the title-trigram vector joins the fused [CLS] through an attention fusion,
-            // so the embedding is (near) linear in it and character-trigram overlap with the query scores directly.
-            // A dropped text modality drops it too.
-            var textKept = textPadding.all(1, keepdim: true).logical_not();
-            fused = trigramFusion!.call(stack([fused, titleTrigrams.call(d.TitleTrigrams)], 1),
-                cat([ones(b, 1, ScalarType.Bool), textKept], 1));
-        }
         var embedding = nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
         if (priorHead is null) return embedding;
         // The engagement prior reads the fused [CLS], image and context positions: the context token's output has
         // attended to the text (what kind of item, so what a price means) and the image token carries photo quality.
-        var prior = priorHead.call(cat([fusedAll.select(1, 0), fusedAll.select(1, len + 1), fusedAll.select(1, len + 2)], 1));
+        var prior = priorHead.call(cat([fused, fusedAll.select(1, len + 1), fusedAll.select(1, len + 2)], 1));
         return cat([embedding, prior], 1);
     }
 

@@ -1,11 +1,12 @@
 namespace Que2Engage.Training;
 
 /// <summary>
-/// Batches with a fixed share of engaged examples: round(f·B) from a seeded stream of the engaged examples and the
-/// rest from a stream of the shown-not-engaged ones, each stream a <see cref="BatchSampler"/> of its own (every
-/// example visited once per epoch of its stream). f = 0.5 is the paper's training set, 75M engaged of 150M shown
-/// pairs; the impression log itself is ≈ 16 % engaged on the default world. Batch k of size B (position k·B) takes
-/// stream positions k·n_engaged and k·n_other, so a checkpoint's position still says where both streams are.
+/// Batches with a fixed share f of engaged examples: B engaged examples (B = the batch size, so the relevance softmax
+/// over the engaged rows is as large as Que2Search's contrastive batch) from a seeded stream of the engaged examples,
+/// plus round(B·(1−f)/f) from a stream of the shown-not-engaged ones, each stream a <see cref="BatchSampler"/> of its
+/// own (every example visited once per epoch of its stream). f = 0.5 is the paper's training set, 75M engaged of
+/// 150M shown pairs; the impression log itself is ≈ 16 % engaged on the default world. Batch k (position k·B) takes
+/// stream positions k·B and k·n_other, so a checkpoint's position still says where both streams are.
 /// </summary>
 public sealed class StratifiedBatchSampler : IBatchSampler
 {
@@ -27,13 +28,14 @@ public sealed class StratifiedBatchSampler : IBatchSampler
         _fraction = engagedFraction;
     }
 
-    public int EngagedPerBatch(int batchSize) => Math.Clamp((int)Math.Round(_fraction * batchSize), 1, batchSize - 1);
+    /// <summary>Shown-not-engaged examples added to <paramref name="batchSize"/> engaged ones (at least 1).</summary>
+    public int OthersPerBatch(int batchSize) => Math.Max(1, (int)Math.Round(batchSize * (1 - _fraction) / _fraction));
 
     public IReadOnlyList<TrainingExample> Batch(long position, int batchSize)
     {
-        int nEngaged = EngagedPerBatch(batchSize), nOther = batchSize - nEngaged;
+        int nEngaged = batchSize, nOther = OthersPerBatch(batchSize);
         long batchIndex = position / batchSize;
-        var batch = new List<TrainingExample>(batchSize);
+        var batch = new List<TrainingExample>(nEngaged + nOther);
         batch.AddRange(_engaged.Batch(batchIndex * nEngaged, nEngaged));
         batch.AddRange(_other.Batch(batchIndex * nOther, nOther));
         return batch;

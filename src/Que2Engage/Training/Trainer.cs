@@ -71,6 +71,7 @@ public static class Trainer
         }
 
         int batchSize = config.BatchSize;
+        long examplesThisRun = 0;
         int totalSteps = options.Steps
             ?? (options.Epochs is int e ? (int)Math.Max(1, (long)e * built.Examples.Count / batchSize) : DefaultSteps);
         int warmup = options.WarmupSteps ?? Math.Min(50, totalSteps / 10);
@@ -143,7 +144,7 @@ public static class Trainer
                 var (d, prior) = model.EncodeDocumentsWithPrior(batch.Select(x => Doc(x.ProductId)).ToList());
                 var sameQuery = CollisionMask(batch.Select(x => x.Query).ToList(), batch.Select(x => x.Query).ToList());
                 var sameProduct = CollisionMask(batch.Select(x => x.ProductId).ToList(), batch.Select(x => x.ProductId).ToList());
-                var exclude = sameQuery.logical_or(sameProduct).logical_and(eye(batchSize, dtype: ScalarType.Bool).logical_not());
+                var exclude = sameQuery.logical_or(sameProduct).logical_and(eye(batch.Count, dtype: ScalarType.Bool).logical_not());
                 Tensor total;
                 switch (options.Objective)
                 {
@@ -189,7 +190,8 @@ public static class Trainer
             position += batchSize;
             stepsThisRun++;
             lossCurve.Add(loss);
-            double eps = batchSize / Math.Max(1e-9, stepClock.Elapsed.TotalSeconds);
+            examplesThisRun += batch.Count;
+            double eps = batch.Count / Math.Max(1e-9, stepClock.Elapsed.TotalSeconds);
             metrics.Write(new StepMetrics(step, loss, lossRel, lossEng, lr, eps));
 
             if (step % options.CheckpointEvery == 0 || step == totalSteps)
@@ -199,7 +201,7 @@ public static class Trainer
                 lastCheckpoint = step;
             }
             var elapsed = clock.Elapsed;
-            double runEps = stepsThisRun * (double)batchSize / Math.Max(1e-9, elapsed.TotalSeconds);
+            double runEps = examplesThisRun / Math.Max(1e-9, elapsed.TotalSeconds);
             var eta = TimeSpan.FromSeconds((totalSteps - step) * elapsed.TotalSeconds / stepsThisRun);
             onProgress?.Invoke(new TrainingProgress(step, totalSteps, loss, runEps, elapsed, eta));
         }
@@ -208,7 +210,7 @@ public static class Trainer
         if (lastCheckpoint != step) CheckpointStore.Save(modelDir, State(), model, optimizer);
         ModelStore.Save(model, modelDir, options.Loss);
         var runTime = clock.Elapsed;
-        double examplesPerSecond = stepsThisRun == 0 ? 0 : stepsThisRun * (double)batchSize / Math.Max(1e-9, runTime.TotalSeconds);
+        double examplesPerSecond = stepsThisRun == 0 ? 0 : examplesThisRun / Math.Max(1e-9, runTime.TotalSeconds);
         return new TrainingResult(step, lossCurve.Count > 0 ? lossCurve[^1] : double.NaN, lossCurve, examplesPerSecond, runTime);
     }
 

@@ -32,17 +32,14 @@ public sealed record TrainingOptions
     public RelevancePositives RelevancePositives { get; init; } = RelevancePositives.Shown;
     /// <summary>
     /// Multitask: the share of engaged pairs in every batch (e.g. 0.5 = the paper's 1:1 engaged : shown-not-engaged
-    /// training set); null = impressions as they come (≈ the log's engagement rate).
+    /// training set); a batch then holds <see cref="BatchSize"/> engaged pairs plus shown-not-engaged ones (see
+    /// <see cref="StratifiedBatchSampler"/>). null = B impressions as they come (≈ the log's engagement rate).
     /// </summary>
     public double? EngagedFraction { get; init; }
     /// <summary>The document engagement prior g(d) in the engagement logit (<see cref="ModelConfig.EngagementPrior"/>).</summary>
     public bool EngagementPrior { get; init; }
     /// <summary>With the prior: the model's serving weight w (<see cref="ModelConfig.ServingEngagementWeight"/>); null = 1.</summary>
     public double? ServingEngagementWeight { get; init; }
-    /// <summary>Que2Engage only: a title-trigram vector joins the fused [CLS] (<see cref="ModelConfig.TitleTrigramVector"/>).</summary>
-    public bool TitleTrigramVector { get; init; }
-    /// <summary>Que2Engage with the prior: the context token is one-way (<see cref="ModelConfig.OneWayContext"/>).</summary>
-    public bool OneWayContext { get; init; }
     /// <summary>libtorch intra-op threads; 0 = the machine's cores.</summary>
     public int Threads { get; init; }
     public int CheckpointEvery { get; init; } = 200;
@@ -82,8 +79,6 @@ public sealed record TrainingOptions
             ModalityDropout = Model == ModelKind.Que2Engage && ModalityDropout,
             EngagementPrior = EngagementPrior,
             ServingEngagementWeight = ServingEngagementWeight ?? p.ServingEngagementWeight,
-            TitleTrigramVector = Model == ModelKind.Que2Engage && TitleTrigramVector,
-            OneWayContext = Model == ModelKind.Que2Engage && OneWayContext,
             ImageDim = imageDim,
             DModel = DModel ?? p.DModel,
             Heads = Heads ?? p.Heads,

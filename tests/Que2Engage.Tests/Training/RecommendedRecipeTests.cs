@@ -30,14 +30,14 @@ public sealed class RecommendedRecipeTests : IDisposable
     [Fact]
     public void PaperRecipeIsThePapersAndRecommendedDeparts()
     {
-        var paper = TrainingRecipes.Apply(TrainingRecipe.Paper, Recommended());
+        var paper = TrainingRecipes.Apply(TrainingRecipe.Paper, ToyWorld.TinyOptions() with { CentredRelevance = true, EngagementPrior = true });
         Assert.False(paper.CentredRelevance);
         Assert.Equal(RelevancePositives.Shown, paper.RelevancePositives);
         Assert.Null(paper.EngagedFraction);
         Assert.False(paper.EngagementPrior);
-        Assert.False(paper.OneWayContext);
 
         var rec = Recommended();
+        Assert.Equal(ModelKind.Que2Search, rec.Model);   // the late-fusion document tower
         Assert.Equal(RelevancePositives.Engaged, rec.RelevancePositives);
         Assert.Equal(0.5, rec.EngagedFraction);
         Assert.True(rec.EngagementPrior);
@@ -55,16 +55,18 @@ public sealed class RecommendedRecipeTests : IDisposable
         var examples = Enumerable.Range(0, 100).Select(i => new TrainingExample($"q{i}", $"p{i}", Engaged: i % 5 == 0)).ToList();
         var sampler = new StratifiedBatchSampler(examples, 0.5, seed: 3);
         var seen = new HashSet<string>();
-        for (int step = 0; step < 10; step++)
+        for (int step = 0; step < 5; step++)
         {
+            // --batch engaged pairs, plus as many shown-not-engaged ones at f = 0.5.
             var batch = sampler.Batch(step * 16L, 16);
-            Assert.Equal(16, batch.Count);
-            Assert.Equal(8, batch.Count(e => e.Engaged));
+            Assert.Equal(32, batch.Count);
+            Assert.Equal(16, batch.Count(e => e.Engaged));
             foreach (var e in batch.Where(e => e.Engaged)) seen.Add(e.ProductId);
         }
         // 20 engaged examples, 80 engaged draws: every engaged example was visited (each stream is a permutation per epoch).
         Assert.Equal(20, seen.Count);
         Assert.Equal(sampler.Batch(48, 16).Select(e => e.ProductId), new StratifiedBatchSampler(examples, 0.5, 3).Batch(48, 16).Select(e => e.ProductId));
+        Assert.Equal(16 + 48, new StratifiedBatchSampler(examples, 0.25, 3).Batch(0, 16).Count);
         Assert.Throws<InvalidInputException>(() => new StratifiedBatchSampler(examples.Where(e => e.Engaged).ToList(), 0.5, 1));
         Assert.Throws<InvalidInputException>(() => new StratifiedBatchSampler(examples, 1.0, 1));
     }
@@ -100,13 +102,16 @@ public sealed class RecommendedRecipeTests : IDisposable
         Assert.Equal(0, none.item<float>());
     }
 
-    [Fact]
-    public void ThePriorIsOneExtraCoordinateAndTheWeightDialsIt()
+    [Theory]
+    [InlineData(ModelKind.Que2Search)]
+    [InlineData(ModelKind.Que2Engage)]
+    public void ThePriorIsOneExtraCoordinateAndTheWeightDialsIt(ModelKind tower)
     {
         var world = new ToyWorld(trainSessions: 40);
-        var config = Recommended().BuildModelConfig(8);
-        Assert.True(config.EngagementPrior && config.OneWayContext);
+        var config = (Recommended() with { Model = tower }).BuildModelConfig(8);
+        Assert.True(config.EngagementPrior);
         using var model = new TwoTowerModel(config, ContextStatistics.FromCatalogue(world.Products));
+        Assert.Equal(config.ServingEngagementWeight, model.EngagementWeight);
         Assert.Equal(config.Dim + 1, model.Dimension);
         Assert.Equal(1, ((IEmbeddingModel)model).ExtraCoordinates);
 
@@ -131,7 +136,7 @@ public sealed class RecommendedRecipeTests : IDisposable
     }
 
     [Fact]
-    public void OneWayContextKeepsTheEmbeddingBlindToContext()
+    public void TheRecommendedEmbeddingIsBlindToContextButItsPriorIsNot()
     {
         var world = new ToyWorld(trainSessions: 40);
         var config = Recommended().BuildModelConfig(8);

@@ -68,6 +68,43 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("--modality-dropout", err);
     }
 
+    private static readonly string[] Tiny =
+        ["--steps", "3", "--batch", "16", "--d-model", "16", "--heads", "2", "--ffn", "32", "--dim", "8", "--query-layers", "1", "--threads", "1"];
+
+    [Fact]
+    public void BareQue2EngageTrainsTheRecommendedRecipeAndThePaperRecipeIsOneFlagAway()
+    {
+        string data = WriteToyData();
+        var (code, _, err) = Run(["train", "--data", data, "--out", Path.Combine(_dir, "rec"), .. Tiny]);
+        Assert.True(code == 0, err);
+        var rec = ModelStore.ReadManifest(Path.Combine(_dir, "rec", ModelStore.ConfigFile));
+        Assert.True(rec.Config.EngagementPrior);
+        Assert.Equal(ModelKind.Que2Search, rec.Config.Kind);   // the late-fusion document tower
+        Assert.Equal(RelevancePositives.Engaged, rec.Training!.RelevancePositives);
+        Assert.Equal(0.5, rec.Training.EngagedFraction);
+
+        (code, _, err) = Run(["train", "--data", data, "--out", Path.Combine(_dir, "paper"), "--recipe", "paper", "--modality-dropout", .. Tiny]);
+        Assert.True(code == 0, err);
+        var paper = ModelStore.ReadManifest(Path.Combine(_dir, "paper", ModelStore.ConfigFile));
+        Assert.False(paper.Config.EngagementPrior);
+        Assert.Equal(ModelKind.Que2Engage, paper.Config.Kind);
+        Assert.True(paper.Config.ModalityDropout);
+        Assert.Equal(new LossSettings(Objective.Multitask, 0.8, 0.2, false, RelevancePositives.Shown, null), paper.Training);
+
+        // One switch of the recipe turned back, the rest kept.
+        (code, _, err) = Run(["train", "--data", data, "--out", Path.Combine(_dir, "mixed"), "--relevance-positives", "shown", "--document-tower", "que2engage", .. Tiny]);
+        Assert.True(code == 0, err);
+        var mixed = ModelStore.ReadManifest(Path.Combine(_dir, "mixed", ModelStore.ConfigFile));
+        Assert.Equal(ModelKind.Que2Engage, mixed.Config.Kind);
+        Assert.True(mixed.Config.EngagementPrior);
+        Assert.Equal(RelevancePositives.Shown, mixed.Training!.RelevancePositives);
+
+        // The recommended recipe's tower has no modality dropout: say how to get it.
+        (code, _, err) = Run(["train", "--data", data, "--out", Path.Combine(_dir, "md"), "--modality-dropout", .. Tiny]);
+        Assert.Equal(2, code);
+        Assert.Contains("--document-tower que2engage", err);
+    }
+
     [Fact]
     public void DefaultObjectiveFollowsTheModel()
     {

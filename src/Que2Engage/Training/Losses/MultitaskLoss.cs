@@ -26,9 +26,7 @@ public static class MultitaskLoss
         var relevance = centreDocuments
             ? DocumentCentredContrastiveLoss.Compute(queries, documents, scale, exclude, relevanceRows)
             : ContrastiveLoss.FromLogits(queries.matmul(documents.t()) * scale, exclude, relevanceRows);
-        var kappa = (queries * documents).sum(1);
-        if (Environment.GetEnvironmentVariable("Q2E_EXP_DETACH") == "1") kappa = kappa.detach();
-        var engagementLogits = kappa * scale + bias;
+        var engagementLogits = (queries * documents).sum(1) * scale + bias;
         if (prior is not null) engagementLogits = engagementLogits + prior;
         var engagement = nn.functional.binary_cross_entropy_with_logits(engagementLogits, engaged.to_type(ScalarType.Float32));
         return new MultitaskLossParts(relevance * lambda1 + engagement * lambda2, relevance, engagement);
