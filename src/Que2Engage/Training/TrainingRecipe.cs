@@ -47,7 +47,7 @@ public static class TrainingRecipes
     }
 
     /// <summary>Chosen on development runs (seed 1, RESULTS.md).</summary>
-    internal const bool RecommendedCentredRelevance = false;
+    internal const bool RecommendedCentredRelevance = true;
 
     /// <summary>
     /// The serving weight w of the recommended model (search/serve/evaluate retrieval rank by κ + w·g/s): the
