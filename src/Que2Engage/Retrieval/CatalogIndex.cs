@@ -58,11 +58,22 @@ public sealed class CatalogIndex : IDisposable
         return new CatalogIndex(directory, manifest, vectors, lexical, products, fusion);
     }
 
-    /// <summary>Fails unless <paramref name="model"/> makes vectors of this index's dimension.</summary>
-    public void CheckModel(IEmbeddingModel model)
+    /// <summary>
+    /// Fails unless <paramref name="model"/> makes vectors of this index's dimension and, when both are known, is the
+    /// very model the index was built with (same <see cref="IEmbeddingModel.Identity"/>): a different model of the same
+    /// dimension, or one retrained in place, would silently search old vectors with new query embeddings.
+    /// </summary>
+    public void CheckModel(IEmbeddingModel model) => CheckModel(Manifest, Directory, model);
+
+    private static void CheckModel(IndexManifest manifest, string directory, IEmbeddingModel model)
     {
-        if (model.Dimension != Dimension)
-            throw new InvalidInputException($"The model makes {model.Dimension}-dimensional vectors but the index {Directory} holds {Dimension}-dimensional ones; use the model the index was built with ({Manifest.ModelPath ?? "unknown"}).");
+        if (model.Dimension != manifest.Dimension)
+            throw new InvalidInputException($"The model makes {model.Dimension}-dimensional vectors but the index {directory} holds {manifest.Dimension}-dimensional ones; use the model the index was built with ({manifest.ModelPath ?? "unknown"}).");
+        if (manifest.ModelId is string built && model.Identity is string given && !string.Equals(built, given, StringComparison.Ordinal))
+            throw new InvalidInputException(
+                $"{directory}: the index was built with model {Common.FileChecksum.Short(built)}… ({manifest.ModelPath ?? "path unknown"}) " +
+                $"but the model given is {Common.FileChecksum.Short(given)}… (another model, or the same directory retrained); " +
+                "rebuild the index with this model or use the one it was built with");
     }
 
     /// <summary>Embeds one query with <paramref name="model"/> (normalised, dimension-checked).</summary>
@@ -123,6 +134,7 @@ public sealed class CatalogIndex : IDisposable
                 CreatedUtc = now,
                 UpdatedUtc = now,
                 ModelPath = options.ModelPath is null ? null : Path.GetFullPath(options.ModelPath),
+                ModelId = model.Identity,
                 Dimension = dim,
                 Products = products.Count,
                 VectorKind = vectors.Kind,
@@ -154,8 +166,7 @@ public sealed class CatalogIndex : IDisposable
         if (options.BatchSize < 1) throw new InvalidInputException($"The batch size must be at least 1 (got {options.BatchSize}).");
         var target = Path.GetFullPath(indexDir);
         var manifest = IndexManifest.Read(target);
-        if (model.Dimension != manifest.Dimension)
-            throw new InvalidInputException($"The model makes {model.Dimension}-dimensional vectors but the index {indexDir} holds {manifest.Dimension}-dimensional ones.");
+        CheckModel(manifest, indexDir, model);
         var existing = ProductStore.Read(Path.Combine(target, IndexManifest.ProductsFile));
         CheckUniqueIds(products, existing.Select(e => e.ProductId).ToHashSet(StringComparer.Ordinal));
         var temp = TempSibling(target, "appending");
