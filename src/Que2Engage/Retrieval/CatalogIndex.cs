@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Que2Engage.Common;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
 
@@ -117,7 +118,7 @@ public sealed class CatalogIndex : IDisposable
         CheckUniqueIds(products, existing: null);
         var target = Path.GetFullPath(outDir);
         CheckReplaceable(target);
-        var temp = TempSibling(target, "building");
+        var temp = StagingDirectory.Create(target, "building");
         try
         {
             int dim = model.Dimension;
@@ -145,12 +146,12 @@ public sealed class CatalogIndex : IDisposable
                 IndexSeconds = indexSeconds,
             };
             manifest.Write(temp);
-            SwapInto(temp, target);
+            StagingDirectory.Publish(temp, target);
             return manifest;
         }
         catch
         {
-            TryDelete(temp);
+            StagingDirectory.TryDelete(temp);
             throw;
         }
     }
@@ -169,7 +170,7 @@ public sealed class CatalogIndex : IDisposable
         CheckModel(manifest, indexDir, model);
         var existing = ProductStore.Read(Path.Combine(target, IndexManifest.ProductsFile));
         CheckUniqueIds(products, existing.Select(e => e.ProductId).ToHashSet(StringComparer.Ordinal));
-        var temp = TempSibling(target, "appending");
+        var temp = StagingDirectory.Create(target, "appending");
         try
         {
             CopyDirectory(target, temp);
@@ -189,12 +190,12 @@ public sealed class CatalogIndex : IDisposable
                 IndexSeconds = manifest.IndexSeconds + indexSeconds,
             };
             updated.Write(temp);
-            SwapInto(temp, target);
+            StagingDirectory.Publish(temp, target);
             return updated;
         }
         catch
         {
-            TryDelete(temp);
+            StagingDirectory.TryDelete(temp);
             throw;
         }
     }
@@ -246,34 +247,6 @@ public sealed class CatalogIndex : IDisposable
             throw new InvalidInputException($"{target}: exists, is not empty and is not a Que2Engage index; refusing to overwrite it.");
     }
 
-    private static string TempSibling(string target, string what)
-    {
-        var parent = Path.GetDirectoryName(target) ?? ".";
-        System.IO.Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.{what}-{Guid.NewGuid():N}");
-        System.IO.Directory.CreateDirectory(temp);
-        return temp;
-    }
-
-    /// <summary>
-    /// Renames the finished folder into place. Directory renames cannot overwrite, so an old index is first moved
-    /// aside and deleted after; a crash in between leaves the old index in the ".old-" folder, never a partial one.
-    /// </summary>
-    private static void SwapInto(string temp, string target)
-    {
-        if (System.IO.Directory.Exists(target))
-        {
-            var old = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.old-{Guid.NewGuid():N}");
-            System.IO.Directory.Move(target, old);
-            System.IO.Directory.Move(temp, target);
-            TryDelete(old);
-        }
-        else
-        {
-            System.IO.Directory.Move(temp, target);
-        }
-    }
-
     private static void CopyDirectory(string from, string to)
     {
         System.IO.Directory.CreateDirectory(to);
@@ -281,12 +254,5 @@ public sealed class CatalogIndex : IDisposable
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         foreach (var dir in System.IO.Directory.EnumerateDirectories(from))
             CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try { if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 }

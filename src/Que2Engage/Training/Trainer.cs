@@ -50,10 +50,7 @@ public static class Trainer
         ContextStatistics stats;
         if (resumeFrom is not null)
         {
-            if (resumeFrom.Objective != options.Objective || resumeFrom.Config.Kind != options.Model)
-                throw new InvalidInputException(
-                    $"{CheckpointStore.DirectoryFor(modelDir)}: the checkpoint is a {resumeFrom.Config.Kind}/{resumeFrom.Objective} run; " +
-                    $"cannot resume it as {options.Model}/{options.Objective}");
+            ResumeSettings.Check(resumeFrom, options, modelDir);
             config = resumeFrom.Config;
             stats = resumeFrom.ContextStatistics;
         }
@@ -111,6 +108,7 @@ public static class Trainer
         {
             Step = step, Position = position, Seed = options.Seed, Objective = options.Objective, Config = config,
             ContextStatistics = stats, WeightsFile = "", OptimizerFile = "", LossCurve = [.. lossCurve],
+            Settings = ResumeSettings.Of(options),
         };
 
         while (step < totalSteps)
