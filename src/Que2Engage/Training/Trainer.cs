@@ -60,6 +60,7 @@ public static class Trainer
             stats = ContextStatistics.FromCatalogue(products);
         }
 
+        TrainingMemory.Check(config, options.Objective);
         int batchSize = config.BatchSize;
         int totalSteps = options.Steps
             ?? (options.Epochs is int e ? (int)Math.Max(1, (long)e * built.Examples.Count / batchSize) : DefaultSteps);
