@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Que2Engage.Modeling;
 using Que2Engage.Retrieval;
@@ -40,6 +41,9 @@ public static class SearchServer
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        // A failed start (e.g. the port is taken) is reported once by Start below; the host's own log of it is a
+        // 30-line stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
 
@@ -126,6 +130,20 @@ public static class SearchServer
         });
 
         return app;
+    }
+
+    /// <summary>Starts listening; a port that is already in use is a one-line error naming it.</summary>
+    public static void Start(WebApplication app, SearchServerOptions options)
+    {
+        try
+        {
+            app.Start();
+        }
+        catch (IOException e) when (e is Microsoft.AspNetCore.Connections.AddressInUseException
+                                    || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw new InvalidInputException($"port {options.Port} on {options.Host} is already in use; stop what is using it or choose another --port", e);
+        }
     }
 
     private static IResult BadRequest(string detail) =>
