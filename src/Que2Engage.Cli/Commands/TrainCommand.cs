@@ -111,6 +111,7 @@ public static class TrainCommand
                 }
             }
             var dataset = MarketplaceDataset.Load(p.GetValue(data)!, p.GetValue(lenient) ? ReadOptions.LenientMode : ReadOptions.Strict);
+            Verbs.ReportSkipped(writer, dataset);
             writer.WriteLine($"{dataset.Products.Count:N0} products, {dataset.TrainImpressions.Count:N0} training impressions");
             if (dataset.TrainImpressions.Count == 0)
                 throw new InvalidInputException($"{dataset.Directory}: no training impressions (train/impressions.parquet|jsonl)");

@@ -71,7 +71,7 @@ public static class SearchServer
 
         app.MapGet("/search", async (HttpContext ctx) =>
         {
-            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: true);
+            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: true, ctx.Request.QueryString.Value);
             if (parsed.Error is not null) return BadRequest(parsed.Error);
             var r = parsed.Request!;
             if (r.Mode != SearchMode.Lexical && model is null)
@@ -97,7 +97,7 @@ public static class SearchServer
                 return Results.Problem(statusCode: 413, title: "Payload too large", detail: $"the body is limited to {options.MaxRequestBodyBytes} bytes.");
             }
             if (body?.Query is null) return BadRequest("missing 'query'.");
-            if (body.Query.Length > options.MaxQueryLength) return BadRequest($"'query' is longer than {options.MaxQueryLength} characters.");
+            if (SearchRequest.CheckQuery(body.Query, options, EmbedNames) is { } queryError) return BadRequest(queryError);
             var vector = index.EmbedQuery(model, body.Query);
             return Results.Json(new EmbedResponse(body.Query, vector.Length, vector));
         });
@@ -105,7 +105,7 @@ public static class SearchServer
         app.MapGet("/", async (HttpContext ctx) =>
         {
             bool asked = ctx.Request.Query.ContainsKey("q");
-            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: false);
+            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: false, ctx.Request.QueryString.Value);
             string modeText = ctx.Request.Query["mode"].ToString() is { Length: > 0 } m ? m : (model is null ? "lexical" : "hybrid");
             IReadOnlyList<CatalogHit>? hits = null;
             double? tookMs = null;
@@ -139,12 +139,14 @@ public static class SearchServer
         {
             app.Start();
         }
-        catch (IOException e) when (e is Microsoft.AspNetCore.Connections.AddressInUseException
-                                    || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        catch (Exception e) when (e is Microsoft.AspNetCore.Connections.AddressInUseException
+                                  || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
             throw new InvalidInputException($"port {options.Port} on {options.Host} is already in use; stop what is using it or choose another --port", e);
         }
     }
+
+    private static readonly SearchRequest.InputNames EmbedNames = new("'query'", "'k'", "'ef'");
 
     private static IResult BadRequest(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
