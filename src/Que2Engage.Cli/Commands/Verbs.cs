@@ -45,6 +45,13 @@ public static class Verbs
             if (verbose) error.WriteLine(e);
             return e.ExitCode;
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException)
+        {
+            // An output path the user may not write to, or one under a file, is a usage error, not a runtime failure.
+            error.WriteLine($"error: {e.Message}");
+            if (verbose) error.WriteLine(e);
+            return 2;
+        }
         catch (OperationCanceledException)
         {
             error.WriteLine("error: cancelled");

@@ -37,6 +37,7 @@ public static class SearchServer
         {
             k.Listen(address, options.Port);
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.Limits.MaxRequestLineSize = Math.Max(k.Limits.MaxRequestLineSize, 4 * options.MaxUrlLength);
             k.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
@@ -53,7 +54,17 @@ public static class SearchServer
         app.Use(async (ctx, next) =>
         {
             long start = Stopwatch.GetTimestamp();
-            try { await next(ctx); }
+            var target = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+            try
+            {
+                if (target is not null && target.Length > options.MaxUrlLength)
+                {
+                    await Results.Problem(statusCode: StatusCodes.Status414UriTooLong, title: "URI too long",
+                        detail: $"the request target is limited to {options.MaxUrlLength} bytes.").ExecuteAsync(ctx);
+                    return;
+                }
+                await next(ctx);
+            }
             finally
             {
                 var route = ctx.Request.Path.Value switch
