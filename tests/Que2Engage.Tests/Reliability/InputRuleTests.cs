@@ -66,6 +66,18 @@ public sealed class InputRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public void InvalidUtf8InAnImportedJsonlLogIsReportedWithTheColumn()
+    {
+        Directory.CreateDirectory(_s["logs"]);
+        string log = Path.Combine(_s["logs"], "clicks.jsonl");
+        File.WriteAllBytes(log, [
+            .. "{\"query\":\"sofa\",\"product_id\":\"a\",\"title\":\"red sofa\",\"clicked\":true}\n"u8.ToArray(),
+            .. "{\"query\":\"lamp\",\"product_id\":\"b\",\"title\":\"la"u8.ToArray(), 0xFF, .. "mp\",\"clicked\":false}\n"u8.ToArray()]);
+        var run = Faults.Cli("import", "--format", "jsonl", "--input", log, "--out", _s["imported"], "--engaged-col", "clicked");
+        Faults.AssertUserError(run, $"{log}:2: title: invalid UTF-8");
+    }
+
+    [Fact]
     public void LenientRunsSayHowManyRowsTheySkipped()
     {
         string data = OutputSafetyTests.WriteToyData(_s["toy"]);
