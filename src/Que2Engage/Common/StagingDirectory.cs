@@ -69,6 +69,10 @@ public static class StagingDirectory
             var parts = Path.GetFileName(dir).Split('-');
             if (parts.Length < 3 || !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
             if (pid == Environment.ProcessId || IsRunning(pid)) continue;
+            // A ".old-" folder is the previous directory moved aside by Publish; if the process died before the new
+            // one was renamed in, it is the only copy left: keep it for the user to restore.
+            bool movedAside = Path.GetFileName(dir).StartsWith($".{Path.GetFileName(target)}.old-", StringComparison.Ordinal);
+            if (movedAside && !Directory.Exists(target)) continue;
             TryDelete(dir);
             if (!Directory.Exists(dir)) removed++;
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Que2Engage.Common;
 using Que2Engage.Data;
 using Que2Engage.Retrieval;
 using Que2Engage.Simulation;
@@ -174,6 +175,13 @@ public sealed class OutputSafetyTests : IDisposable
         CatalogIndex.Build(TestCatalog.Small(), new TrigramEmbedder(), _s["idx"], new IndexBuildOptions { Kind = VectorIndexKind.Flat });
         Assert.False(Directory.Exists(stale));
         Assert.True(Directory.Exists(live));   // a running process's folder is left alone
+
+        // The previous index moved aside by a process killed before the swap finished is the only copy: kept.
+        Directory.Delete(_s["idx"], recursive: true);
+        string aside = _s[$".idx.old-{dead.Id}-{Guid.NewGuid():N}"];
+        Directory.CreateDirectory(aside);
+        StagingDirectory.RemoveStale(_s["idx"]);
+        Assert.True(Directory.Exists(aside));
     }
 
     [Fact]
