@@ -78,6 +78,16 @@ public sealed class InputRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public void InvalidUtf8InAnImportedCsvLogIsReportedWithTheColumn()
+    {
+        Directory.CreateDirectory(_s["logs"]);
+        string log = Path.Combine(_s["logs"], "clicks.csv");
+        File.WriteAllBytes(log, [.. "query,product_id,title,clicked\nsofa,a,red sofa,1\nlamp,b,la"u8.ToArray(), 0xC3, .. "mp\ufffd,0\n"u8.ToArray()]);
+        var run = Faults.Cli("import", "--format", "csv", "--input", log, "--out", _s["imported"], "--engaged-col", "clicked");
+        Faults.AssertUserError(run, $"{log}:3: title: invalid UTF-8");
+    }
+
+    [Fact]
     public void LenientRunsSayHowManyRowsTheySkipped()
     {
         string data = OutputSafetyTests.WriteToyData(_s["toy"]);
