@@ -101,7 +101,7 @@ public sealed record TrainingOptions
         if (Threads < 0) throw new InvalidInputException($"--threads must be ≥ 0 (got {Threads})");
         if (CheckpointEvery <= 0) throw new InvalidInputException($"checkpoint interval must be > 0 (got {CheckpointEvery})");
         if (!double.IsFinite(Lambda1) || !double.IsFinite(Lambda2) || Lambda1 < 0 || Lambda2 < 0 || Lambda1 + Lambda2 <= 0)
-            throw new InvalidInputException($"--lambda1/--lambda2 must be ≥ 0 and not both 0 (got {Lambda1}, {Lambda2})");
+            throw new InvalidInputException($"--lambda1/--lambda2 must be finite, ≥ 0 and not both 0 (got {Lambda1}, {Lambda2})");
         if (WarmupSteps is < 0) throw new InvalidInputException($"warm-up steps must be ≥ 0 (got {WarmupSteps})");
     }
 }
