@@ -29,5 +29,5 @@ public class DataFormatException : InvalidInputException
     }
 
     public static string Format(string file, long? row, string? field, string message) =>
-        $"{file}{(row is null ? "" : ":" + row)}: {(field is null ? "" : field + ": ")}{message}";
+        $"{file}{(row is null ? "" : ":" + row)}: {(string.IsNullOrEmpty(field) ? "" : field + ": ")}{message}";
 }

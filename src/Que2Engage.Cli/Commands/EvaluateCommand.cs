@@ -31,6 +31,9 @@ public static class EvaluateCommand
             var o = p.InvocationConfiguration.Output;
             string dataDir = p.GetValue(data)!;
             var dataset = MarketplaceDataset.Load(dataDir, p.GetValue(lenient) ? ReadOptions.LenientMode : ReadOptions.Strict);
+            Verbs.ReportSkipped(o, dataset);
+            if (dataset.EvalImpressions.Count == 0 && dataset.Relevance.Count == 0)
+                throw new InvalidInputException($"{dataDir}: no evaluation data (eval/impressions and eval/relevance are missing or empty); nothing to evaluate");
             string worldPath = Path.Combine(dataDir, "world.json");
             IGroundTruth? truth = File.Exists(worldPath) ? World.Load(worldPath) : null;
             if (truth is null)

@@ -16,10 +16,11 @@ public static class GenerateCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed (same settings and seed → identical files).", DefaultValueFactory = _ => defaults.Seed };
         var format = new Option<string>("--format") { Description = "Table format: parquet or jsonl.", DefaultValueFactory = _ => "parquet" };
         format.AcceptOnlyFromAmong("parquet", "jsonl");
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing data directory at --out (refused otherwise)." };
 
         var cmd = new Command("generate", "Generate a simulated marketplace (products, impressions, relevance ratings, world.json).")
         {
-            outDir, products, queries, sessions, seed, format,
+            outDir, products, queries, sessions, seed, format, overwrite,
         };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
@@ -34,6 +35,7 @@ public static class GenerateCommand
             var options = new GenerationOptions
             {
                 Format = p.GetValue(format) == "jsonl" ? TableFileFormat.Jsonl : TableFileFormat.Parquet,
+                Overwrite = p.GetValue(overwrite),
             };
             var summary = RunWithProgress(settings, p.GetValue(outDir)!, options);
             PrintSummary(summary);

@@ -24,7 +24,13 @@ public static class SearchCommand
         {
             var searchMode = SearchModeNames.Parse(p.GetValue(mode));
             int top = p.GetValue(k);
-            if (top < 1 || top > 1000) throw new InvalidInputException($"-k must be in 1..1000 (got {top}).");
+            // The server's rules, named as flags: one set of input rules for CLI and HTTP.
+            var rules = new Que2Engage.Serving.SearchServerOptions();
+            var names = Que2Engage.Serving.SearchRequest.InputNames.Cli;
+            if ((Que2Engage.Serving.SearchRequest.CheckQuery(p.GetValue(query), rules, names)
+                 ?? Que2Engage.Serving.SearchRequest.CheckK(top, rules, names)
+                 ?? Que2Engage.Serving.SearchRequest.CheckEf(p.GetValue(ef), rules, names)) is { } invalid)
+                throw new InvalidInputException(invalid.TrimEnd('.') + $" (got {Describe(p.GetValue(query)!, top, p.GetValue(ef), invalid)})");
             using var catalog = CatalogIndex.Open(p.GetValue(index)!);
             var text = p.GetValue(query)!;
             float[]? vector = null;
@@ -43,6 +49,9 @@ public static class SearchCommand
         }));
         return cmd;
     }
+
+    private static string Describe(string query, int k, int? ef, string error) =>
+        error.StartsWith("--query") ? $"\"{(query.Length > 40 ? query[..40] + "…" : query)}\"" : error.StartsWith("-k") ? k.ToString() : ef.ToString()!;
 
     internal static void Print(IReadOnlyList<CatalogHit> hits, bool json, TextWriter o)
     {

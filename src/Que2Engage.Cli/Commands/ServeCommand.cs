@@ -25,8 +25,9 @@ public static class ServeCommand
             IndexCommand.SetEngagementWeight(embedder, p.GetValue(engagementWeight));
             try
             {
-                var app = SearchServer.Build(catalog, embedder, new SearchServerOptions { Host = p.GetValue(host)!, Port = p.GetValue(port) });
-                app.Start();
+                var serverOptions = new SearchServerOptions { Host = p.GetValue(host)!, Port = p.GetValue(port) };
+                var app = SearchServer.Build(catalog, embedder, serverOptions);
+                SearchServer.Start(app, serverOptions);
                 p.InvocationConfiguration.Output.WriteLine(
                     $"serving {catalog.Count:N0} products ({(embedder is null ? "lexical only: no model" : "hybrid")}) on {string.Join(", ", app.Urls)} — Ctrl+C to stop");
                 app.WaitForShutdown();

@@ -32,6 +32,7 @@ public static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate (default: the preset's)." };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Continue from MODEL_DIR/checkpoint exactly where it stopped." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a model or interrupted run already in --out (refused otherwise)." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var lambda1 = new Option<double>("--lambda1") { Description = "Multitask weight of the relevance loss.", DefaultValueFactory = _ => 0.8 };
         var lambda2 = new Option<double>("--lambda2") { Description = "Multitask weight of the engagement loss.", DefaultValueFactory = _ => 0.2 };
@@ -60,7 +61,7 @@ public static class TrainCommand
 
         var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
         {
-            data, output, model, context, objective, recipe, documentTower, modalityDropout, preset, steps, epochs, batch, lr, seed, resume,
+            data, output, model, context, objective, recipe, documentTower, modalityDropout, preset, steps, epochs, batch, lr, seed, resume, overwrite,
             threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
             fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel,
         };
@@ -116,12 +117,23 @@ public static class TrainCommand
                     : "--modality-dropout applies to que2engage");
 
             var writer = p.InvocationConfiguration.Output;
+            string outDir = p.GetValue(output)!;
+            var checkpoint = TrainingOutput.Prepare(outDir, options.Resume, p.GetValue(overwrite));
+            if (options.Resume)
+            {
+                if (checkpoint is null) writer.WriteLine("no checkpoint: starting fresh");
+                else
+                {
+                    ResumeSettings.Check(checkpoint, options, outDir);
+                    writer.WriteLine($"resuming from the checkpoint at step {checkpoint.Step}");
+                }
+            }
             var dataset = MarketplaceDataset.Load(p.GetValue(data)!, p.GetValue(lenient) ? ReadOptions.LenientMode : ReadOptions.Strict);
+            Verbs.ReportSkipped(writer, dataset);
             writer.WriteLine($"{dataset.Products.Count:N0} products, {dataset.TrainImpressions.Count:N0} training impressions");
             if (dataset.TrainImpressions.Count == 0)
                 throw new InvalidInputException($"{dataset.Directory}: no training impressions (train/impressions.parquet|jsonl)");
 
-            string outDir = p.GetValue(output)!;
             var result = TrainWithProgress(dataset, options, outDir);
             writer.WriteLine(
                 $"trained {kind.ToString().ToLowerInvariant()} ({options.Objective.ToString().ToLowerInvariant()}) for {result.Steps} steps " +

@@ -12,6 +12,20 @@ public static class Verbs
     };
 
     /// <summary>
+    /// Under --lenient, says how many bad rows were skipped and where (nothing when none were): "lenient: skipped 3 bad
+    /// rows (products.jsonl 1, train/impressions.jsonl 2); see 'validate' for each one".
+    /// </summary>
+    public static void ReportSkipped(TextWriter output, Que2Engage.Data.MarketplaceDataset dataset)
+    {
+        var report = dataset.Report;
+        if (report.SkippedRows == 0) return;
+        var files = report.SkippedRowsByFile.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"{Path.GetRelativePath(dataset.Directory, kv.Key).Replace('\\', '/')} {kv.Value:N0}");
+        output.WriteLine($"lenient: skipped {report.SkippedRows:N0} bad row{(report.SkippedRows == 1 ? "" : "s")} ({string.Join(", ", files)}); " +
+                         $"'que2engage validate --data {dataset.Directory}' lists them");
+    }
+
+    /// <summary>
     /// Runs a verb body. Library errors (<see cref="Que2EngageException"/>) become one line on stderr with their
     /// exit code (2 = bad usage/input, 1 = runtime failure); anything else is a bug: one line, exit 1, and the
     /// stack trace only with --verbose. Errors go to the invocation's error writer (Console.Error by default) so
@@ -30,6 +44,13 @@ public static class Verbs
             error.WriteLine($"error: {e.Message}");
             if (verbose) error.WriteLine(e);
             return e.ExitCode;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException)
+        {
+            // An output path the user may not write to, or one under a file, is a usage error, not a runtime failure.
+            error.WriteLine($"error: {e.Message}");
+            if (verbose) error.WriteLine(e);
+            return 2;
         }
         catch (OperationCanceledException)
         {

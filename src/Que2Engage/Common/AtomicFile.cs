@@ -30,11 +30,18 @@ public static class AtomicFile
         string temp = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
+            for (var folder = Path.GetDirectoryName(full); folder is not null; folder = Path.GetDirectoryName(folder))
+                if (File.Exists(folder)) throw new InvalidInputException($"cannot write '{path}': '{folder}' is a file, not a folder");
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             writeTemp(temp);
             File.Move(temp, full, overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException)
+        {
+            // A folder the user may not write to is a mistake in the command (exit 2), not a runtime failure.
+            throw new InvalidInputException($"cannot write '{path}': {e.Message}", e);
+        }
+        catch (IOException e)
         {
             throw new Que2EngageException($"cannot write '{path}': {e.Message}", inner: e);
         }

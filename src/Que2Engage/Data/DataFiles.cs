@@ -12,6 +12,49 @@ public static class DataFiles
     public const string EvalImpressionsStem = "eval/impressions";
     public const string RelevanceStem = "eval/relevance";
 
+    /// <summary>The files every data directory may hold besides its tables.</summary>
+    public static readonly string[] SideFiles = ["world.json", "import.json"];
+
+    /// <summary>The data files (tables, world.json, import.json) present in <paramref name="dir"/>, relative, "/"-separated.</summary>
+    public static List<string> DataEntries(string dir)
+    {
+        var found = new List<string>();
+        if (!Directory.Exists(dir)) return found;
+        foreach (var stem in new[] { ProductsStem, TrainImpressionsStem, EvalImpressionsStem, RelevanceStem })
+            foreach (var ext in new[] { ".parquet", ".jsonl" })
+                if (File.Exists(Path.Combine(dir, stem + ext))) found.Add(stem + ext);
+        foreach (var side in SideFiles)
+            if (File.Exists(Path.Combine(dir, side))) found.Add(side);
+        return found;
+    }
+
+    /// <summary>
+    /// Checks that a whole data directory may be written at <paramref name="dir"/>: it must not exist, be empty, or —
+    /// with <paramref name="overwrite"/> — be a data directory holding nothing but data files (so replacing it can
+    /// never delete anything else, such as a model trained into it).
+    /// </summary>
+    public static void CheckReplaceable(string dir, bool overwrite)
+    {
+        if (File.Exists(dir)) throw new InvalidInputException($"{dir}: exists and is a file, not a data directory");
+        if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any()) return;
+        var data = DataEntries(dir);
+        if (data.Count == 0)
+            throw new InvalidInputException($"{dir}: exists, is not empty and is not a data directory; refusing to replace it (choose a new or empty --out)");
+        if (!overwrite)
+            throw new InvalidInputException($"{dir}: already holds a data directory ({string.Join(", ", data)}); pass --overwrite to replace it");
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stem in new[] { ProductsStem, TrainImpressionsStem, EvalImpressionsStem, RelevanceStem })
+            foreach (var ext in new[] { ".parquet", ".jsonl" }) known.Add(stem + ext);
+        known.UnionWith(SideFiles);
+        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            // Tables, side files and the ".tmp" leftovers of an interrupted writer are data; anything else is not ours.
+            string rel = Path.GetRelativePath(dir, file).Replace('\\', '/');
+            if (!known.Contains(rel) && !(rel.EndsWith(".tmp", StringComparison.Ordinal) && known.Contains(rel[..^4])))
+                throw new InvalidInputException($"{dir}: holds {rel}, which is not part of a data directory; refusing to replace the directory even with --overwrite");
+        }
+    }
+
     /// <summary>The .parquet or .jsonl file for a stem, null if neither exists; both existing is an error.</summary>
     public static string? Find(string dataDir, string relativeStem)
     {

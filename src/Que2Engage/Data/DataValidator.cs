@@ -14,6 +14,18 @@ public static class DataValidator
         var dataset = MarketplaceDataset.Load(dataDir, options, report, collectFileErrors: true);
 
         string Rel(string file) => Path.GetRelativePath(dataDir, file).Replace('\\', '/');
+        // Completeness: a writer killed mid-way leaves "<table>.tmp" files, and a table with no rows is as good as
+        // missing; either means the directory is partial, which a row-by-row check alone would call "ok".
+        foreach (var sub in new[] { "", "train", "eval" })
+        {
+            var folder = Path.Combine(dataDir, sub);
+            if (!System.IO.Directory.Exists(folder)) continue;
+            foreach (var tmp in System.IO.Directory.EnumerateFiles(folder, "*.tmp").Order(StringComparer.Ordinal))
+                report.Add(new DataProblem(tmp, 0, "", "leftover of an interrupted write: the data directory is incomplete; generate or import it again"), options.MaxStoredProblems);
+        }
+        foreach (var (file, rows) in report.RowsCheckedByFile.ToList())
+            if (rows == 0 && !string.Equals(Path.GetFileNameWithoutExtension(file), DataFiles.ProductsStem, StringComparison.Ordinal))
+                report.Add(new DataProblem(file, 0, "", "the table is empty (no rows)"), options.MaxStoredProblems);
         return new ValidationResult
         {
             Problems = report.Problems.Select(p => p with { File = Rel(p.File) }).ToList(),

@@ -15,7 +15,9 @@ internal sealed class JsonRawRow(JsonElement obj) : IRawRow
     public string? String(string field, bool required)
     {
         if (!TryGet(field, required, out var v)) return null;
-        return v.ValueKind == JsonValueKind.String ? v.GetString() : throw WrongType(field, "a string", v);
+        if (v.ValueKind != JsonValueKind.String) throw WrongType(field, "a string", v);
+        try { return v.GetString(); }
+        catch (InvalidOperationException) { throw Problem(field, "invalid UTF-8"); }
     }
 
     public double? Double(string field, bool required)
@@ -75,13 +77,19 @@ internal sealed class JsonRawRow(JsonElement obj) : IRawRow
 
     static string Describe(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.String => $"string \"{Truncate(e.GetString()!)}\"",
+        JsonValueKind.String => $"string \"{Truncate(Text(e))}\"",
         JsonValueKind.Number => $"number {e.GetRawText()}",
         JsonValueKind.True or JsonValueKind.False => $"boolean {e.GetRawText()}",
         JsonValueKind.Array => "a list",
         JsonValueKind.Object => "an object",
         _ => "null",
     };
+
+    static string Text(JsonElement e)
+    {
+        try { return e.GetString()!; }
+        catch (InvalidOperationException) { return "(invalid UTF-8)"; }
+    }
 
     static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
 }

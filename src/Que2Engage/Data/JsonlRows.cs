@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Que2Engage.Data;
@@ -9,28 +8,28 @@ internal static class JsonlRows
     /// <returns>Number of non-blank lines seen.</returns>
     public static long Read(string path, ProblemSink sink, Action<long, IRawRow> onRow)
     {
-        StreamReader reader;
+        ByteLines lines;
         try
         {
-            reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, 1 << 16);
+            lines = new ByteLines(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataFormatException(path, null, null, $"cannot read file: {e.Message}", e);
         }
-        using (reader)
+        using (lines)
         {
             long line = 0, rows = 0;
-            string? text;
-            while ((text = ReadLine(reader, path, line)) is not null)
+            while (ReadLine(lines, path, line) is { } bytes)
             {
                 line++;
-                if (string.IsNullOrWhiteSpace(text)) continue;
+                if (line == 1) bytes = ByteLines.WithoutBom(bytes);
+                if (ByteLines.IsBlank(bytes.Span)) continue;
                 rows++;
                 JsonDocument doc;
                 try
                 {
-                    doc = JsonDocument.Parse(text);
+                    doc = JsonDocument.Parse(bytes);
                 }
                 catch (JsonException e)
                 {
@@ -51,9 +50,9 @@ internal static class JsonlRows
         }
     }
 
-    static string? ReadLine(StreamReader reader, string path, long linesSoFar)
+    static ReadOnlyMemory<byte>? ReadLine(ByteLines lines, string path, long linesSoFar)
     {
-        try { return reader.ReadLine(); }
+        try { return lines.Next(); }
         catch (IOException e) { throw new DataFormatException(path, linesSoFar + 1, null, $"read failed: {e.Message}", e); }
     }
 

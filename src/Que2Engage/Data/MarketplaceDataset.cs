@@ -51,6 +51,14 @@ public sealed class MarketplaceDataset
         var rejectedIds = new HashSet<string>(StringComparer.Ordinal);
         var products = OrEmpty(() => DataFiles.ReadProducts(productsPath, new ProblemSink(productsPath, options, report), rejectedIds),
             new List<Product>(), productsPath, out bool catalogOk);
+        if (catalogOk && report.RowsCheckedByFile.GetValueOrDefault(productsPath) == 0)
+        {
+            // An empty catalog makes every reference "unknown": say so once instead of once per impression.
+            var empty = new DataFormatException(productsPath, null, null, "the products file is empty (no rows)");
+            if (!collectFileErrors) throw empty;
+            report.Add(DataProblem.From(empty), options.MaxStoredProblems);
+            catalogOk = false;
+        }
         var ids = new HashSet<string>(products.Select(p => p.ProductId), StringComparer.Ordinal);
 
         List<T> Linked<T>(string stem, Func<string, ProblemSink, TableReader.Result<T>> read, Func<T, string> productId)

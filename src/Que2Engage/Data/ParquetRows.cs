@@ -18,6 +18,8 @@ internal static class ParquetRows
         try
         {
             var columns = ResolveColumns(path, reader.Schema, spec);
+            ParquetChecksums.Verify(path, reader.CustomMetadata,
+                Enumerable.Range(0, reader.RowGroupCount).Select(g => reader.Metadata?.RowGroups[g].NumRows ?? 0).ToList());
             long rowBase = 0;
             for (int g = 0; g < reader.RowGroupCount; g++)
             {

@@ -13,6 +13,7 @@ internal abstract class ParquetTableWriter<T> : TableWriterBase<T>
     public const int RowGroupRows = 50_000;
 
     readonly ParquetWriter _writer;
+    readonly List<ParquetChecksums.Range> _groups = new();
     protected readonly List<T> Buffer = new();
 
     protected ParquetTableWriter(string path, Func<T, RowProblem?> check, ParquetSchema schema) : base(path, check)
@@ -40,11 +41,17 @@ internal abstract class ParquetTableWriter<T> : TableWriterBase<T>
     void FlushRowGroup()
     {
         if (Buffer.Count == 0) return;
+        var stream = Output.Stream;
+        long start = stream.Position;
         using (var rg = _writer.CreateRowGroup())
         {
             WriteColumnsAsync(rg, Buffer).GetAwaiter().GetResult();
             rg.CompleteValidate();
         }
+        // The row group's bytes are [start, end): hash them back from the file (see ParquetChecksums) and carry on.
+        long end = stream.Position;
+        _groups.Add(new(start, end - start, ParquetChecksums.Hash(stream, start, end - start)));
+        stream.Seek(end, SeekOrigin.Begin);
         Buffer.Clear();
         OnFlushed();
     }
@@ -57,6 +64,7 @@ internal abstract class ParquetTableWriter<T> : TableWriterBase<T>
     protected override void Finish()
     {
         FlushRowGroup();
+        _writer.CustomMetadata = new Dictionary<string, string> { [ParquetChecksums.MetadataKey] = ParquetChecksums.Format(_groups) };
         _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 

@@ -46,8 +46,10 @@ public static class DemoWorkflow
         if (!File.Exists(worldPath))
         {
             progress.Begin("generate the simulated marketplace", 1);
+            // No world.json means no finished generation here: whatever a killed older run left may be replaced.
             var summary = MarketplaceGenerator.Generate(options.World, dataDir,
-                new Progress<GenerationProgress>(g => progress.Report(g.Total == 0 ? 0 : (double)g.Done / g.Total, g.Stage)));
+                new Progress<GenerationProgress>(g => progress.Report(g.Total == 0 ? 0 : (double)g.Done / g.Total, g.Stage)),
+                new GenerationOptions { Overwrite = true });
             progress.Report(1, "done");
             progress.Log($"generated {summary.Products:N0} products, {summary.Impressions:N0} impressions " +
                          $"({summary.EngagementRate:P1} engaged) in {dataDir}");

@@ -11,6 +11,11 @@ namespace Que2Engage.Modeling;
 public interface IEmbeddingModel
 {
     int Dimension { get; }
+    /// <summary>
+    /// What identifies the model's weights (a trained model: the checksum of its weights.bin), recorded by an index so
+    /// that a different or retrained model is refused; null when the model has no such identity (test fakes).
+    /// </summary>
+    string? Identity => null;
     float[][] EmbedQueries(IReadOnlyList<string> queries);
     float[][] EmbedProducts(IReadOnlyList<Product> products);
 

@@ -25,6 +25,8 @@ public sealed class TwoTowerModel : nn.Module, IEmbeddingModel
     public ModelConfig Config { get; }
     public ContextStatistics ContextStatistics { get; }
     public Featurizer Featurizer { get; }
+    /// <summary>The checksum of the weights file this model was loaded from or saved to (see <see cref="ModelStore"/>); null before.</summary>
+    public string? Identity { get; internal set; }
 
     public TwoTowerModel(ModelConfig config, ContextStatistics contextStatistics) : base(nameof(TwoTowerModel))
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Que2Engage.Common;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
 
@@ -58,11 +59,22 @@ public sealed class CatalogIndex : IDisposable
         return new CatalogIndex(directory, manifest, vectors, lexical, products, fusion);
     }
 
-    /// <summary>Fails unless <paramref name="model"/> makes vectors of this index's dimension.</summary>
-    public void CheckModel(IEmbeddingModel model)
+    /// <summary>
+    /// Fails unless <paramref name="model"/> makes vectors of this index's dimension and, when both are known, is the
+    /// very model the index was built with (same <see cref="IEmbeddingModel.Identity"/>): a different model of the same
+    /// dimension, or one retrained in place, would silently search old vectors with new query embeddings.
+    /// </summary>
+    public void CheckModel(IEmbeddingModel model) => CheckModel(Manifest, Directory, model);
+
+    private static void CheckModel(IndexManifest manifest, string directory, IEmbeddingModel model)
     {
-        if (model.Dimension != Dimension)
-            throw new InvalidInputException($"The model makes {model.Dimension}-dimensional vectors but the index {Directory} holds {Dimension}-dimensional ones; use the model the index was built with ({Manifest.ModelPath ?? "unknown"}).");
+        if (model.Dimension != manifest.Dimension)
+            throw new InvalidInputException($"The model makes {model.Dimension}-dimensional vectors but the index {directory} holds {manifest.Dimension}-dimensional ones; use the model the index was built with ({manifest.ModelPath ?? "unknown"}).");
+        if (manifest.ModelId is string built && model.Identity is string given && !string.Equals(built, given, StringComparison.Ordinal))
+            throw new InvalidInputException(
+                $"{directory}: the index was built with model {Common.FileChecksum.Short(built)}… ({manifest.ModelPath ?? "path unknown"}) " +
+                $"but the model given is {Common.FileChecksum.Short(given)}… (another model, or the same directory retrained); " +
+                "rebuild the index with this model or use the one it was built with");
     }
 
     /// <summary>Embeds one query with <paramref name="model"/> (normalised, dimension-checked).</summary>
@@ -106,7 +118,7 @@ public sealed class CatalogIndex : IDisposable
         CheckUniqueIds(products, existing: null);
         var target = Path.GetFullPath(outDir);
         CheckReplaceable(target);
-        var temp = TempSibling(target, "building");
+        var temp = StagingDirectory.Create(target, "building");
         try
         {
             int dim = model.Dimension;
@@ -123,6 +135,7 @@ public sealed class CatalogIndex : IDisposable
                 CreatedUtc = now,
                 UpdatedUtc = now,
                 ModelPath = options.ModelPath is null ? null : Path.GetFullPath(options.ModelPath),
+                ModelId = model.Identity,
                 Dimension = dim,
                 Products = products.Count,
                 VectorKind = vectors.Kind,
@@ -133,12 +146,12 @@ public sealed class CatalogIndex : IDisposable
                 IndexSeconds = indexSeconds,
             };
             manifest.Write(temp);
-            SwapInto(temp, target);
+            StagingDirectory.Publish(temp, target);
             return manifest;
         }
         catch
         {
-            TryDelete(temp);
+            StagingDirectory.TryDelete(temp);
             throw;
         }
     }
@@ -154,11 +167,10 @@ public sealed class CatalogIndex : IDisposable
         if (options.BatchSize < 1) throw new InvalidInputException($"The batch size must be at least 1 (got {options.BatchSize}).");
         var target = Path.GetFullPath(indexDir);
         var manifest = IndexManifest.Read(target);
-        if (model.Dimension != manifest.Dimension)
-            throw new InvalidInputException($"The model makes {model.Dimension}-dimensional vectors but the index {indexDir} holds {manifest.Dimension}-dimensional ones.");
+        CheckModel(manifest, indexDir, model);
         var existing = ProductStore.Read(Path.Combine(target, IndexManifest.ProductsFile));
         CheckUniqueIds(products, existing.Select(e => e.ProductId).ToHashSet(StringComparer.Ordinal));
-        var temp = TempSibling(target, "appending");
+        var temp = StagingDirectory.Create(target, "appending");
         try
         {
             CopyDirectory(target, temp);
@@ -178,12 +190,12 @@ public sealed class CatalogIndex : IDisposable
                 IndexSeconds = manifest.IndexSeconds + indexSeconds,
             };
             updated.Write(temp);
-            SwapInto(temp, target);
+            StagingDirectory.Publish(temp, target);
             return updated;
         }
         catch
         {
-            TryDelete(temp);
+            StagingDirectory.TryDelete(temp);
             throw;
         }
     }
@@ -235,34 +247,6 @@ public sealed class CatalogIndex : IDisposable
             throw new InvalidInputException($"{target}: exists, is not empty and is not a Que2Engage index; refusing to overwrite it.");
     }
 
-    private static string TempSibling(string target, string what)
-    {
-        var parent = Path.GetDirectoryName(target) ?? ".";
-        System.IO.Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.{what}-{Guid.NewGuid():N}");
-        System.IO.Directory.CreateDirectory(temp);
-        return temp;
-    }
-
-    /// <summary>
-    /// Renames the finished folder into place. Directory renames cannot overwrite, so an old index is first moved
-    /// aside and deleted after; a crash in between leaves the old index in the ".old-" folder, never a partial one.
-    /// </summary>
-    private static void SwapInto(string temp, string target)
-    {
-        if (System.IO.Directory.Exists(target))
-        {
-            var old = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.old-{Guid.NewGuid():N}");
-            System.IO.Directory.Move(target, old);
-            System.IO.Directory.Move(temp, target);
-            TryDelete(old);
-        }
-        else
-        {
-            System.IO.Directory.Move(temp, target);
-        }
-    }
-
     private static void CopyDirectory(string from, string to)
     {
         System.IO.Directory.CreateDirectory(to);
@@ -270,12 +254,5 @@ public sealed class CatalogIndex : IDisposable
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         foreach (var dir in System.IO.Directory.EnumerateDirectories(from))
             CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try { if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 }

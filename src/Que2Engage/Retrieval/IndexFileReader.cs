@@ -11,7 +11,7 @@ namespace Que2Engage.Retrieval;
 internal sealed class IndexFileReader : IDisposable
 {
     private readonly FileStream _stream;
-    private uint _crc;
+    private readonly System.IO.Hashing.Crc32 _crc = new();
 
     public string Path { get; }
     public long Length { get; }
@@ -40,7 +40,7 @@ internal sealed class IndexFileReader : IDisposable
         int read = _stream.ReadAtLeast(into, into.Length, throwOnEndOfStream: false);
         if (read < into.Length)
             throw Error($"the file is truncated (ended at byte {_stream.Position} while reading the index).");
-        _crc = Crc32.Append(_crc, into);
+        _crc.Append(into);
     }
 
     public int ReadInt32() { Span<byte> b = stackalloc byte[4]; ReadBytes(b); return BinaryPrimitives.ReadInt32LittleEndian(b); }
@@ -53,7 +53,7 @@ internal sealed class IndexFileReader : IDisposable
     /// <summary>Reads the 4-byte trailer and checks it against everything read so far, and that nothing follows it.</summary>
     public void VerifyChecksum()
     {
-        uint computed = _crc;
+        uint computed = _crc.GetCurrentHashAsUInt32();
         Span<byte> b = stackalloc byte[4];
         int read = _stream.ReadAtLeast(b, 4, throwOnEndOfStream: false);
         if (read < 4) throw Error("the file is truncated (the checksum trailer is missing).");

@@ -13,7 +13,7 @@ internal sealed class IndexFileWriter : IDisposable
     private readonly string _path;
     private readonly string _tempPath;
     private readonly FileStream _stream;
-    private uint _crc;
+    private readonly System.IO.Hashing.Crc32 _crc = new();
     private bool _committed;
 
     public IndexFileWriter(string path)
@@ -34,7 +34,7 @@ internal sealed class IndexFileWriter : IDisposable
 
     public void WriteBytes(ReadOnlySpan<byte> bytes)
     {
-        _crc = Crc32.Append(_crc, bytes);
+        _crc.Append(bytes);
         _stream.Write(bytes);
     }
 
@@ -51,7 +51,7 @@ internal sealed class IndexFileWriter : IDisposable
     public void Commit()
     {
         Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(b, _crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(b, _crc.GetCurrentHashAsUInt32());
         _stream.Write(b);
         _stream.Flush(flushToDisk: true);
         _stream.Dispose();

@@ -19,6 +19,11 @@ public sealed record IndexManifest
     [JsonPropertyName("updated_utc")] public DateTime UpdatedUtc { get; init; }
     /// <summary>The model directory the vectors were made with (absolute path); queries must use the same model.</summary>
     [JsonPropertyName("model_path")] public string? ModelPath { get; init; }
+    /// <summary>
+    /// The identity of the model that made the vectors (<see cref="Modeling.IEmbeddingModel.Identity"/>: the checksum of
+    /// its weights); a model with another identity is refused. Null in indexes built before identities were recorded.
+    /// </summary>
+    [JsonPropertyName("model_id")] public string? ModelId { get; init; }
     [JsonPropertyName("dimension")] public int Dimension { get; init; }
     [JsonPropertyName("products")] public int Products { get; init; }
     [JsonPropertyName("vector_kind")] public string VectorKind { get; init; } = FlatIndex.KindName;

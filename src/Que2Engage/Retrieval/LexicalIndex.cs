@@ -73,12 +73,18 @@ public sealed class LexicalIndex : IDisposable
         if (!System.IO.Directory.Exists(directory))
             throw new InvalidInputException($"{directory}: the lexical index directory does not exist.");
         var dir = new MMapDirectory(directory);
+        DirectoryReader? reader = null;
         try
         {
-            return new LexicalIndex(dir, DirectoryReader.Open(dir));
+            reader = DirectoryReader.Open(dir);
+            // Lucene stores a checksum in every file's footer but only verifies it when asked: read each segment's
+            // files once now, so flipped bytes are an error at open instead of wrong or crashing searches later.
+            foreach (var leaf in reader.Leaves) leaf.AtomicReader.CheckIntegrity();
+            return new LexicalIndex(dir, reader);
         }
         catch (Exception e) when (e is IndexNotFoundException or CorruptIndexException or IOException)
         {
+            reader?.Dispose();
             dir.Dispose();
             throw new InvalidInputException($"{directory}: not a readable Lucene index: {e.Message}", e);
         }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Que2Engage.Modeling;
 using Que2Engage.Retrieval;
@@ -36,10 +37,14 @@ public static class SearchServer
         {
             k.Listen(address, options.Port);
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.Limits.MaxRequestLineSize = Math.Max(k.Limits.MaxRequestLineSize, 4 * options.MaxUrlLength);
             k.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        // A failed start (e.g. the port is taken) is reported once by Start below; the host's own log of it is a
+        // 30-line stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
 
@@ -49,7 +54,17 @@ public static class SearchServer
         app.Use(async (ctx, next) =>
         {
             long start = Stopwatch.GetTimestamp();
-            try { await next(ctx); }
+            var target = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+            try
+            {
+                if (target is not null && target.Length > options.MaxUrlLength)
+                {
+                    await Results.Problem(statusCode: StatusCodes.Status414UriTooLong, title: "URI too long",
+                        detail: $"the request target is limited to {options.MaxUrlLength} bytes.").ExecuteAsync(ctx);
+                    return;
+                }
+                await next(ctx);
+            }
             finally
             {
                 var route = ctx.Request.Path.Value switch
@@ -67,7 +82,7 @@ public static class SearchServer
 
         app.MapGet("/search", async (HttpContext ctx) =>
         {
-            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: true);
+            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: true, ctx.Request.QueryString.Value);
             if (parsed.Error is not null) return BadRequest(parsed.Error);
             var r = parsed.Request!;
             if (r.Mode != SearchMode.Lexical && model is null)
@@ -93,7 +108,7 @@ public static class SearchServer
                 return Results.Problem(statusCode: 413, title: "Payload too large", detail: $"the body is limited to {options.MaxRequestBodyBytes} bytes.");
             }
             if (body?.Query is null) return BadRequest("missing 'query'.");
-            if (body.Query.Length > options.MaxQueryLength) return BadRequest($"'query' is longer than {options.MaxQueryLength} characters.");
+            if (SearchRequest.CheckQuery(body.Query, options, EmbedNames) is { } queryError) return BadRequest(queryError);
             var vector = index.EmbedQuery(model, body.Query);
             return Results.Json(new EmbedResponse(body.Query, vector.Length, vector));
         });
@@ -101,7 +116,7 @@ public static class SearchServer
         app.MapGet("/", async (HttpContext ctx) =>
         {
             bool asked = ctx.Request.Query.ContainsKey("q");
-            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: false);
+            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: false, ctx.Request.QueryString.Value);
             string modeText = ctx.Request.Query["mode"].ToString() is { Length: > 0 } m ? m : (model is null ? "lexical" : "hybrid");
             IReadOnlyList<CatalogHit>? hits = null;
             double? tookMs = null;
@@ -127,6 +142,22 @@ public static class SearchServer
 
         return app;
     }
+
+    /// <summary>Starts listening; a port that is already in use is a one-line error naming it.</summary>
+    public static void Start(WebApplication app, SearchServerOptions options)
+    {
+        try
+        {
+            app.Start();
+        }
+        catch (Exception e) when (e is Microsoft.AspNetCore.Connections.AddressInUseException
+                                  || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw new InvalidInputException($"port {options.Port} on {options.Host} is already in use; stop what is using it or choose another --port", e);
+        }
+    }
+
+    private static readonly SearchRequest.InputNames EmbedNames = new("'query'", "'k'", "'ef'");
 
     private static IResult BadRequest(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);

@@ -11,6 +11,12 @@ public sealed record SearchServerOptions
     public int MaxK { get; init; } = 1000;
     public int DefaultK { get; init; } = 10;
     public int MaxEf { get; init; } = 10_000;
+    /// <summary>
+    /// Longest accepted request target (path and query string) in bytes; longer ones get 414 from the server's own
+    /// middleware, so they are counted in /metrics. Kestrel's request-line limit is set 4× higher, so only targets
+    /// beyond that are refused by Kestrel itself, before any middleware (and uncounted).
+    /// </summary>
+    public int MaxUrlLength { get; init; } = 8 * 1024;
     /// <summary>Largest accepted request body (POST /embed) in bytes.</summary>
     public long MaxRequestBodyBytes { get; init; } = 16 * 1024;
 }

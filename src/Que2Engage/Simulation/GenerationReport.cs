@@ -11,6 +11,9 @@ public sealed record GenerationOptions
 {
     public TableFileFormat Format { get; init; } = TableFileFormat.Parquet;
 
+    /// <summary>Replace an existing data directory at the output (otherwise it is refused: <c>generate --overwrite</c>).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Called for every shown product with the probability the searcher's draw used (inspection, tests).</summary>
     public Action<SampledImpression>? OnImpression { get; init; }
 }

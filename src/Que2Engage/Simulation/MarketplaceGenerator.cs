@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Que2Engage.Common;
 using Que2Engage.Data;
 
 namespace Que2Engage.Simulation;
@@ -7,6 +8,9 @@ namespace Que2Engage.Simulation;
 /// Generates a simulated marketplace into a data directory (DESIGN §2–3): products, train/eval impressions, eval
 /// relevance ratings and world.json. Deterministic: same settings → byte-identical files. Products are streamed
 /// (only ≈ 10 bytes of hidden truth per product stay in memory), so catalog size is bounded by disk, not RAM.
+/// Atomic: everything is written into a hidden staging sibling (<see cref="StagingDirectory"/>) that is renamed to
+/// the output directory only when complete, so a killed run leaves no partial data directory. An existing data
+/// directory is replaced only with <see cref="GenerationOptions.Overwrite"/>.
 /// </summary>
 public static class MarketplaceGenerator
 {
@@ -17,6 +21,28 @@ public static class MarketplaceGenerator
         settings.Validate();
         if (string.IsNullOrWhiteSpace(outDir)) throw new InvalidInputException("an output directory is required.");
         options ??= new GenerationOptions();
+        string target = Path.GetFullPath(outDir);
+        DataFiles.CheckReplaceable(target, options.Overwrite);
+        string staging = StagingDirectory.Create(target, "generating");
+        try
+        {
+            var summary = GenerateInto(settings, staging, progress, options);
+            StagingDirectory.Publish(staging, target);
+            return summary with
+            {
+                OutputDirectory = target,
+                Files = summary.Files.Select(f => Path.Combine(target, Path.GetRelativePath(staging, f))).ToList(),
+            };
+        }
+        catch
+        {
+            StagingDirectory.TryDelete(staging);
+            throw;
+        }
+    }
+
+    private static GenerationSummary GenerateInto(WorldSettings settings, string outDir, IProgress<GenerationProgress>? progress, GenerationOptions options)
+    {
         var clock = Stopwatch.StartNew();
         var taxonomy = Taxonomy.Default;
         string ext = options.Format == TableFileFormat.Jsonl ? ".jsonl" : ".parquet";
@@ -25,7 +51,6 @@ public static class MarketplaceGenerator
         string evalPath = Path.Combine(outDir, "eval", "impressions" + ext);
         string relevancePath = Path.Combine(outDir, "eval", "relevance" + ext);
         string worldPath = Path.Combine(outDir, "world.json");
-        RefuseMixedFormats(outDir, options.Format == TableFileFormat.Jsonl ? ".parquet" : ".jsonl");
 
         // 1. Products, streamed in id order. Sequential on purpose: the Parquet writer dominates, and on a shared
         //    2-core machine parallel synthesis measured slower and let the GC heap grow far higher.
@@ -122,20 +147,6 @@ public static class MarketplaceGenerator
             ProductsByLanguage = Languages.Codes.Select((l, i) => (l, byLanguage[i])).Where(x => x.Item2 > 0).ToArray(),
             Elapsed = clock.Elapsed,
         };
-    }
-
-    /// <summary>
-    /// A data directory must hold one format: readers would otherwise pick up stale tables of an earlier run. Checked
-    /// before any work so nothing is half-replaced.
-    /// </summary>
-    private static void RefuseMixedFormats(string outDir, string otherExtension)
-    {
-        foreach (var stem in new[] { "products", Path.Combine("train", "impressions"), Path.Combine("eval", "impressions"), Path.Combine("eval", "relevance") })
-        {
-            var stale = Path.Combine(outDir, stem + otherExtension);
-            if (File.Exists(stale))
-                throw new InvalidInputException($"{stale}: the output directory already holds tables in another format; remove them or choose another --out.");
-        }
     }
 
     /// <summary>Reports synchronously on the calling thread (unlike <see cref="Progress{T}"/>, which posts to a context).</summary>

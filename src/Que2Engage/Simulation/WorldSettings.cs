@@ -60,6 +60,12 @@ public sealed record WorldSettings
             Require(Array.IndexOf(Simulation.Languages.Codes, l) >= 0,
                 $"unknown language '{l}' (known: {string.Join(", ", Simulation.Languages.Codes)}).");
         Require(Languages.Distinct().Count() == Languages.Count, "languages must not repeat.");
+        // Sizes against memory, before anything is allocated: per product ≈ 15 bytes of hidden truth and category lists,
+        // per shown impression 5 bytes (product ordinal + engaged flag), per query a few hundred bytes of text and pools.
+        Common.MemoryBudget.RequireArray(Products, $"--products {Products}", "generate a smaller catalog");
+        Common.MemoryBudget.RequireArray((long)Sessions * ShownPerSession, $"--sessions {Sessions}", "generate fewer sessions");
+        Common.MemoryBudget.Require(15.0 * Products + 5.0 * Sessions * ShownPerSession + 256.0 * Queries,
+            $"--products {Products} --sessions {Sessions} --queries {Queries}", "generate a smaller marketplace");
     }
 
     /// <summary>Indices (into <see cref="Simulation.Languages.Codes"/>) of the enabled languages, in settings order.</summary>

@@ -22,8 +22,11 @@ public sealed record CheckpointState
     public required string WeightsFile { get; init; }
     public required string OptimizerFile { get; init; }
     public List<double> LossCurve { get; init; } = [];
-    /// <summary>The loss switches of the run (null in checkpoints written before they were recorded).</summary>
-    public LossSettings? Loss { get; init; }
+    /// <summary>Checksums of the two files ("xxh128:…"), verified on resume; null in checkpoints written before them.</summary>
+    public string? WeightsChecksum { get; init; }
+    public string? OptimizerChecksum { get; init; }
+    /// <summary>The run's settings that a resume must repeat (<see cref="TrainingOptions.ResumeSettings"/>); null in older checkpoints.</summary>
+    public SortedDictionary<string, string>? Settings { get; init; }
 }
 
 /// <summary>
@@ -44,9 +47,17 @@ public static class CheckpointStore
         string dir = DirectoryFor(modelDir);
         Directory.CreateDirectory(dir);
         string weights = $"model-{state.Step:D7}.bin", optim = $"optimizer-{state.Step:D7}.bin";
-        ModelStore.SaveWeights(model, Path.Combine(dir, weights));
-        AtomicFile.Write(Path.Combine(dir, optim), tmp => optimizer.save_state_dict(tmp));
-        var committed = state with { WeightsFile = weights, OptimizerFile = optim };
+        string weightsChecksum = ModelStore.SaveWeights(model, Path.Combine(dir, weights));
+        string optimChecksum = "";
+        AtomicFile.Write(Path.Combine(dir, optim), tmp =>
+        {
+            optimizer.save_state_dict(tmp);
+            optimChecksum = FileChecksum.Compute(tmp);
+        });
+        var committed = state with
+        {
+            WeightsFile = weights, OptimizerFile = optim, WeightsChecksum = weightsChecksum, OptimizerChecksum = optimChecksum,
+        };
         AtomicFile.WriteAllText(Path.Combine(dir, StateFile), JsonSerializer.Serialize(committed, ModelStore.Json));
         // Older checkpoints and stray temp files are garbage once the new state is committed.
         foreach (var f in Directory.EnumerateFiles(dir))
@@ -82,6 +93,8 @@ public static class CheckpointStore
     {
         string dir = DirectoryFor(modelDir);
         string weights = Path.Combine(dir, state.WeightsFile), optim = Path.Combine(dir, state.OptimizerFile);
+        if (state.WeightsChecksum is string w) ModelStore.VerifyChecksum(weights, w, $"{DirectoryName}/{StateFile}");
+        if (state.OptimizerChecksum is string o) ModelStore.VerifyChecksum(optim, o, $"{DirectoryName}/{StateFile}");
         try { model.load(weights, strict: true); }
         catch (Exception e) when (e is not Que2EngageException)
         { throw new InvalidInputException($"{weights}: cannot load checkpoint weights ({e.Message})", e); }

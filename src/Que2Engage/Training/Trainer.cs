@@ -50,17 +50,7 @@ public static class Trainer
         ContextStatistics stats;
         if (resumeFrom is not null)
         {
-            if (resumeFrom.Objective != options.Objective || resumeFrom.Config.Kind != options.Model)
-                throw new InvalidInputException(
-                    $"{CheckpointStore.DirectoryFor(modelDir)}: the checkpoint is a {resumeFrom.Config.Kind}/{resumeFrom.Objective} run; " +
-                    $"cannot resume it as {options.Model}/{options.Objective}");
-            if (resumeFrom.Loss is LossSettings recorded && recorded.DifferencesTo(options.Loss) is { Count: > 0 } changed)
-                throw new InvalidInputException(
-                    $"{CheckpointStore.DirectoryFor(modelDir)}: the checkpoint was trained with other loss settings ({string.Join("; ", changed)}); " +
-                    "resume with the same settings or train into a new directory");
-            if (resumeFrom.Config.EngagementPrior != options.EngagementPrior)
-                throw new InvalidInputException(
-                    $"{CheckpointStore.DirectoryFor(modelDir)}: the checkpoint was trained {(resumeFrom.Config.EngagementPrior ? "with" : "without")} the engagement prior; resume with the same setting");
+            ResumeSettings.Check(resumeFrom, options, modelDir);
             config = resumeFrom.Config;
             stats = resumeFrom.ContextStatistics;
         }
@@ -70,6 +60,7 @@ public static class Trainer
             stats = ContextStatistics.FromCatalogue(products);
         }
 
+        TrainingMemory.Check(config, options.Objective);
         int batchSize = config.BatchSize;
         long examplesThisRun = 0;
         int totalSteps = options.Steps
@@ -120,7 +111,8 @@ public static class Trainer
         CheckpointState State() => new()
         {
             Step = step, Position = position, Seed = options.Seed, Objective = options.Objective, Config = config,
-            ContextStatistics = stats, WeightsFile = "", OptimizerFile = "", LossCurve = [.. lossCurve], Loss = options.Loss,
+            ContextStatistics = stats, WeightsFile = "", OptimizerFile = "", LossCurve = [.. lossCurve],
+            Settings = ResumeSettings.Of(options),
         };
 
         while (step < totalSteps)

@@ -117,10 +117,8 @@ public sealed record TrainingOptions
         if (Epochs is <= 0) throw new InvalidInputException($"--epochs must be > 0 (got {Epochs})");
         if (Threads < 0) throw new InvalidInputException($"--threads must be ≥ 0 (got {Threads})");
         if (CheckpointEvery <= 0) throw new InvalidInputException($"checkpoint interval must be > 0 (got {CheckpointEvery})");
-        if (Lambda1 < 0 || Lambda2 < 0 || Lambda1 + Lambda2 <= 0)
-            throw new InvalidInputException($"--lambda1/--lambda2 must be ≥ 0 and not both 0 (got {Lambda1}, {Lambda2})");
-        if (!double.IsFinite(Lambda1) || !double.IsFinite(Lambda2))
-            throw new InvalidInputException($"--lambda1/--lambda2 must be finite numbers (got {Lambda1}, {Lambda2})");
+        if (!double.IsFinite(Lambda1) || !double.IsFinite(Lambda2) || Lambda1 < 0 || Lambda2 < 0 || Lambda1 + Lambda2 <= 0)
+            throw new InvalidInputException($"--lambda1/--lambda2 must be finite, ≥ 0 and not both 0 (got {Lambda1}, {Lambda2})");
         if (EngagedFraction is double f && !(f > 0 && f < 1))
             throw new InvalidInputException($"--engaged-fraction must be in (0, 1) (got {f})");
         if (WarmupSteps is < 0) throw new InvalidInputException($"warm-up steps must be ≥ 0 (got {WarmupSteps})");

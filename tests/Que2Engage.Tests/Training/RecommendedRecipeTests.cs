@@ -177,10 +177,10 @@ public sealed class RecommendedRecipeTests : IDisposable
         Trainer.Train(world.Products, world.Train, options, Dir("r"));
         var e = Assert.Throws<InvalidInputException>(() => Trainer.Train(world.Products, world.Train,
             options with { Steps = 6, Resume = true, CentredRelevance = !options.CentredRelevance }, Dir("r")));
-        Assert.Contains("centred relevance softmax", e.Message);
+        Assert.Contains("--plain-relevance-softmax", e.Message);
         e = Assert.Throws<InvalidInputException>(() => Trainer.Train(world.Products, world.Train,
             options with { Steps = 6, Resume = true, EngagedFraction = null }, Dir("r")));
-        Assert.Contains("engaged fraction", e.Message);
+        Assert.Contains("--engaged-fraction", e.Message);
         Assert.Equal(6, Trainer.Train(world.Products, world.Train, options with { Steps = 6, Resume = true }, Dir("r")).Steps);
     }
 }

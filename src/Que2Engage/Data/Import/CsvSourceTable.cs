@@ -25,11 +25,21 @@ internal sealed class CsvSourceTable : SourceTable
         Columns = header;
     }
 
+    /// <summary>
+    /// Invalid UTF-8 decodes to <see cref="InvalidUtf8Marker"/> instead of U+FFFD, so a field that held it can be
+    /// reported as "invalid UTF-8" (<see cref="Row.Text"/>) while a genuine U+FFFD in the data stays a character. The
+    /// marker is a Unicode noncharacter (U+FDD0, reserved for internal use), which text data does not carry.
+    /// </summary>
+    internal const char InvalidUtf8Marker = '\uFDD0';
+
+    static readonly Encoding Utf8WithMarker = Encoding.GetEncoding("utf-8", EncoderFallback.ReplacementFallback,
+        new DecoderReplacementFallback(InvalidUtf8Marker.ToString()));
+
     StreamReader OpenText()
     {
         try
         {
-            return new StreamReader(Path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, 1 << 16);
+            return new StreamReader(Path, Utf8WithMarker, detectEncodingFromByteOrderMarks: true, 1 << 16);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -72,7 +82,10 @@ internal sealed class CsvSourceTable : SourceTable
     /// <summary>Empty CSV fields read as null (CSV cannot tell an empty string from a missing value).</summary>
     sealed class Row(Dictionary<string, int> index, List<string> fields) : ISourceRow
     {
-        public string? Text(string column) =>
-            index.TryGetValue(column, out int i) && fields[i].Length > 0 ? fields[i] : null;
+        public string? Text(string column)
+        {
+            if (!index.TryGetValue(column, out int i) || fields[i].Length == 0) return null;
+            return fields[i].Contains(InvalidUtf8Marker) ? throw FieldParsers.Problem(column, "invalid UTF-8") : fields[i];
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Que2Engage.Data.Import;
@@ -8,23 +7,23 @@ internal sealed class JsonlSourceTable(string path) : SourceTable(path)
 {
     public override long Read(ProblemSink sink, Action<long, ISourceRow> onRow)
     {
-        StreamReader reader;
+        ByteLines lines;
         try
         {
-            reader = new StreamReader(Path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, 1 << 16);
+            lines = new ByteLines(new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataFormatException(Path, null, null, $"cannot read file: {e.Message}", e);
         }
-        using (reader)
+        using (lines)
         {
             long line = 0, rows = 0;
-            string? text;
-            while ((text = reader.ReadLine()) is not null)
+            while (lines.Next() is { } bytes)
             {
                 line++;
-                if (string.IsNullOrWhiteSpace(text)) continue;
+                var text = line == 1 ? ByteLines.WithoutBom(bytes) : bytes;
+                if (ByteLines.IsBlank(text.Span)) continue;
                 rows++;
                 JsonDocument doc;
                 try { doc = JsonDocument.Parse(text); }
@@ -49,13 +48,19 @@ internal sealed class JsonlSourceTable(string path) : SourceTable(path)
 
     sealed class Row(JsonElement obj) : ISourceRow
     {
+        static string Utf8(JsonElement v, string column)
+        {
+            try { return v.GetString()!; }
+            catch (InvalidOperationException) { throw FieldParsers.Problem(column, "invalid UTF-8"); }
+        }
+
         public string? Text(string column)
         {
             if (!obj.TryGetProperty(column, out var v)) return null;
             return v.ValueKind switch
             {
                 JsonValueKind.Null or JsonValueKind.Undefined => null,
-                JsonValueKind.String => v.GetString(),
+                JsonValueKind.String => Utf8(v, column),
                 JsonValueKind.True => "true",
                 JsonValueKind.False => "false",
                 _ => v.GetRawText(), // numbers as written; arrays/objects as JSON (the field parser rejects them)

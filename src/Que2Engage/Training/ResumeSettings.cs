@@ -1,0 +1,88 @@
+using System.Globalization;
+using Que2Engage.Common;
+using Que2Engage.Modeling;
+
+namespace Que2Engage.Training;
+
+/// <summary>
+/// The settings a resumed run must repeat, keyed by their command-line flag, with the preset's value filled in for a
+/// flag not given (so "--batch 256" and no --batch compare equal under the small preset). Every checkpoint records
+/// them (<see cref="CheckpointState.Settings"/>) and <see cref="Check"/> refuses a resume whose settings differ,
+/// naming each one, instead of silently continuing with another batch size, seed (a different data order) or loss.
+/// Run length (--steps, --epochs), --threads and --checkpoint-every may change on resume and are not listed.
+/// A new switch that changes what is trained needs one line in <see cref="Of"/>.
+/// </summary>
+public static class ResumeSettings
+{
+    public static SortedDictionary<string, string> Of(TrainingOptions o)
+    {
+        var p = ModelConfig.Preset(o.Preset);
+        return new(StringComparer.Ordinal)
+        {
+            ["--model"] = Name(o.Model),
+            ["--objective"] = Name(o.Objective),
+            ["--context"] = Text(o.Model == ModelKind.Que2Search && o.ContextEncoder),
+            ["--modality-dropout"] = Text(o.Model == ModelKind.Que2Engage && o.ModalityDropout),
+            ["--preset"] = o.Preset.Trim().ToLowerInvariant(),
+            ["--batch"] = Text(o.BatchSize ?? p.BatchSize),
+            ["--lr"] = Text(o.LearningRate ?? p.LearningRate),
+            ["--seed"] = Text(o.Seed),
+            ["--lambda1"] = Text(o.Lambda1),
+            ["--lambda2"] = Text(o.Lambda2),
+            ["--plain-relevance-softmax"] = Text(!o.CentredRelevance),
+            ["--relevance-positives"] = Name(o.RelevancePositives),
+            ["--engaged-fraction"] = Text(o.EngagedFraction),
+            ["--engagement-prior"] = Text(o.EngagementPrior),
+            ["--d-model"] = Text(o.DModel ?? p.DModel),
+            ["--heads"] = Text(o.Heads ?? p.Heads),
+            ["--ffn"] = Text(o.Ffn ?? p.Ffn),
+            ["--query-layers"] = Text(o.QueryLayers ?? p.QueryLayers),
+            ["--text-layers"] = Text(o.TextLayers ?? p.TextLayers),
+            ["--fusion-layers"] = Text(o.FusionLayers ?? p.FusionLayers),
+            ["--dim"] = Text(o.Dim ?? p.Dim),
+            ["--query-tokens"] = Text(o.QueryMaxTokens ?? p.QueryMaxTokens),
+            ["--doc-tokens"] = Text(o.DocMaxTokens ?? p.DocMaxTokens),
+            ["vocab size"] = Text(o.TokenizerModel is null ? o.VocabSize ?? p.Tokenizer.VocabSize : null),
+            ["trigram buckets"] = Text(o.TrigramBuckets ?? p.Tokenizer.TrigramBuckets),
+            ["--tokenizer-model"] = o.TokenizerModel is null ? "none" : Path.GetFileName(o.TokenizerModel),
+            ["dropout"] = Text(o.Dropout ?? p.Dropout),
+            ["modality drop rates"] = string.Join('/', Text(o.ContextDropRate ?? p.ContextDropRate), Text(o.ImageDropRate ?? p.ImageDropRate), Text(o.TextDropRate ?? p.TextDropRate)),
+        };
+    }
+
+    /// <summary>
+    /// Fails, naming every differing setting, unless <paramref name="options"/> repeats the settings of the checkpoint
+    /// <paramref name="state"/>. Only what the checkpoint records is compared: one written before settings were recorded
+    /// is checked on model, objective, seed and batch; one written before a newer switch existed, without that switch.
+    /// </summary>
+    public static void Check(CheckpointState state, TrainingOptions options, string modelDir)
+    {
+        var recorded = state.Settings ?? new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["--model"] = Name(state.Config.Kind),
+            ["--objective"] = Name(state.Objective),
+            ["--seed"] = Text(state.Seed),
+            ["--batch"] = Text(state.Config.BatchSize),
+        };
+        var now = Of(options);
+        var differ = recorded
+            .Where(kv => !now.TryGetValue(kv.Key, out var v) || !string.Equals(v, kv.Value, StringComparison.Ordinal))
+            .Select(kv => $"{kv.Key} {now.GetValueOrDefault(kv.Key, "(not set)")} (checkpoint: {kv.Value})")
+            .ToList();
+        if (differ.Count > 0)
+            throw new InvalidInputException(
+                $"{CheckpointStore.DirectoryFor(modelDir)}: cannot resume the checkpoint at step {state.Step} with other settings: " +
+                $"{string.Join(", ", differ)}; repeat the checkpoint's settings to continue it, or start again (train --overwrite)");
+    }
+
+    private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    private static string Text(object? value) => value switch
+    {
+        null => "none",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "yes" : "no",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "none",
+    };
+}

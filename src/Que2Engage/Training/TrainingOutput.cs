@@ -1,0 +1,50 @@
+using Que2Engage.Data;
+using Que2Engage.Modeling;
+
+namespace Que2Engage.Training;
+
+/// <summary>
+/// What <c>train</c> may do with its output directory. Existing work is never replaced silently: a trained model or
+/// an interrupted run there is continued only with --resume and replaced only with --overwrite, and a data directory
+/// is written into only with --overwrite.
+/// </summary>
+public static class TrainingOutput
+{
+    /// <summary>The files a training run writes into a model directory.</summary>
+    private static readonly string[] ModelFiles = [ModelStore.ConfigFile, ModelStore.WeightsFile, MetricsLog.FileName, ModelStore.TokenizerModelFile];
+
+    /// <summary>
+    /// Checks <paramref name="modelDir"/> against the flags and, with <paramref name="overwrite"/>, removes the previous
+    /// run's files (model, metrics, checkpoint) so nothing of it survives into the new one. Returns the checkpoint a
+    /// --resume will continue, or null when it starts fresh.
+    /// </summary>
+    public static CheckpointState? Prepare(string modelDir, bool resume, bool overwrite)
+    {
+        if (resume && overwrite)
+            throw new InvalidInputException("--resume continues the run in --out and --overwrite replaces it: pass one of them");
+        if (File.Exists(modelDir)) throw new InvalidInputException($"{modelDir}: exists and is a file, not a model directory");
+        if (!Directory.Exists(modelDir)) return null;
+        var data = DataFiles.DataEntries(modelDir);
+        if (data.Count > 0 && !overwrite)
+            throw new InvalidInputException(
+                $"{modelDir}: is a data directory ({string.Join(", ", data)}); train into another --out, or pass --overwrite to write the model beside the data");
+        var checkpoint = CheckpointStore.TryRead(modelDir);
+        var found = ModelFiles.Where(f => File.Exists(Path.Combine(modelDir, f))).ToList();
+        if (resume) return checkpoint;
+        if (overwrite)
+        {
+            foreach (var f in found) File.Delete(Path.Combine(modelDir, f));
+            var ckpt = CheckpointStore.DirectoryFor(modelDir);
+            if (Directory.Exists(ckpt)) Directory.Delete(ckpt, recursive: true);
+            return null;
+        }
+        if (found.Contains(ModelStore.ConfigFile))
+            throw new InvalidInputException(
+                $"{modelDir}: already holds a trained model ({string.Join(", ", found)}); pass --overwrite to replace it, --resume to continue its checkpoint, or choose another --out");
+        if (checkpoint is not null || found.Count > 0)
+            throw new InvalidInputException(
+                $"{modelDir}: holds an interrupted run ({(checkpoint is null ? string.Join(", ", found) : $"checkpoint at step {checkpoint.Step}")}); " +
+                "pass --resume to continue it or --overwrite to start again");
+        return null;
+    }
+}
