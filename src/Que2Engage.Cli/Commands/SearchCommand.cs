@@ -6,7 +6,8 @@ using Que2Engage.Retrieval;
 
 namespace Que2Engage.Cli.Commands;
 
-/// <summary><c>search --index DIR --query "..." [-k 10] [--mode hybrid|ebr|lexical] [--ef N] [--model DIR] [--json]</c>.</summary>
+/// <summary><c>search --index DIR --query "..." [-k 10] [--mode hybrid|ebr|lexical] [--ef N] [--model DIR] [--json]</c>
+/// [--min-price X] [--max-price X] [--condition C]… [--category C] [--max-distance-km X] [--min-seller-rating X] [--has-photo true|false].</summary>
 public static class SearchCommand
 {
     public static Command Create()
@@ -18,10 +19,13 @@ public static class SearchCommand
         var ef = new Option<int?>("--ef") { Description = "HNSW beam width for this query (default: the index's)." };
         var model = new Option<string?>("--model") { Description = "Model directory (default: the one recorded in the index manifest)." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
-        var cmd = new Command("search", "Search an index (hybrid, ebr or lexical).") { index, query, k, mode, ef, model, json };
+        var cmd = new Command("search", "Search an index (hybrid, ebr or lexical), optionally filtered.") { index, query, k, mode, ef, model, json };
+        var filters = new FilterOptions();
+        filters.AddTo(cmd);
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             var searchMode = SearchModeNames.Parse(p.GetValue(mode));
+            var filter = filters.Parse(p);
             int top = p.GetValue(k);
             if (top < 1 || top > 1000) throw new InvalidInputException($"-k must be in 1..1000 (got {top}).");
             using var catalog = CatalogIndex.Open(p.GetValue(index)!);
@@ -35,7 +39,7 @@ public static class SearchCommand
                 try { vector = catalog.EmbedQuery(embedder, text); }
                 finally { (embedder as IDisposable)?.Dispose(); }
             }
-            var hits = catalog.Search(text, vector, top, searchMode, p.GetValue(ef));
+            var hits = catalog.Search(text, vector, top, searchMode, p.GetValue(ef), filter);
             Print(hits, p.GetValue(json), p.InvocationConfiguration.Output);
             return 0;
         }));

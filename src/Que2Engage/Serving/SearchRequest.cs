@@ -3,8 +3,8 @@ using Que2Engage.Retrieval;
 
 namespace Que2Engage.Serving;
 
-/// <summary>A validated search request (q, k, mode, ef) from a query string, or the reason it is invalid.</summary>
-public sealed record SearchRequest(string Query, int K, SearchMode Mode, int? Ef)
+/// <summary>A validated search request (q, k, mode, ef and the <see cref="SearchFilter"/> parameters) from a query string, or the reason it is invalid.</summary>
+public sealed record SearchRequest(string Query, int K, SearchMode Mode, int? Ef, SearchFilter? Filter = null)
 {
     public static (SearchRequest? Request, string? Error) Parse(IQueryCollection query, SearchServerOptions o, bool requireQuery)
     {
@@ -31,6 +31,9 @@ public sealed record SearchRequest(string Query, int K, SearchMode Mode, int? Ef
             if (!int.TryParse(efText, out int e) || e < 1 || e > o.MaxEf) return (null, $"'ef' must be an integer in 1..{o.MaxEf}.");
             ef = e;
         }
-        return (new SearchRequest(text, k, mode, ef), null);
+        SearchFilter filter;
+        try { filter = SearchFilter.Parse(name => query[name].Select(v => v ?? "").ToList()); }
+        catch (InvalidInputException e) { return (null, e.Message); }
+        return (new SearchRequest(text, k, mode, ef, filter.IsEmpty ? null : filter), null);
     }
 }
