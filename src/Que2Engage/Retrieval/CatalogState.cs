@@ -34,7 +34,7 @@ internal sealed class CatalogState : IDisposable
     public int LiveCount => Live.Count;
     public int Tombstones => Entries.Count - Live.Count;
 
-    /// <summary>Applies one write (caller holds the write lock). Returns false for a delete of an absent id.</summary>
+    /// <summary>Applies one write (caller holds the write lock). Returns whether the id was in the catalog before.</summary>
     public bool Apply(CatalogWrite w)
     {
         bool existed = OrdinalById.TryGetValue(w.ProductId, out int old);
@@ -54,7 +54,7 @@ internal sealed class CatalogState : IDisposable
         OrdinalById[w.ProductId] = ordinal;
         Live.Add(ordinal);
         Lexical.Upsert(ordinal, w.Entry!);
-        return true;
+        return existed;
     }
 
     /// <summary>

@@ -321,6 +321,8 @@ public sealed class HnswIndex : IVectorIndex
             if (allowed.Count == 0) return [];
             double selectivity = allowed.Count / (double)n;
             if (allowed.Count <= ef / selectivity * _m) return ExactOver(query, Math.Min(k, allowed.Count), allowed.Ordinals());
+            // Allowed nodes are sparser around the query than nodes are, so widen the beam by the selectivity.
+            ef = (int)Math.Min(n, Math.Ceiling(ef / selectivity));
         }
         k = Math.Min(k, n);
         if (ef >= n) return ExactOver(query, k, allowed?.Ordinals() ?? Enumerable.Range(0, n));

@@ -27,7 +27,7 @@ public class FilteredSearchTests : IDisposable
     {
         const int n = 4000, dim = 32, k = 10;
         var data = VectorData.Clustered(n, dim, clusters: 20, spread: 0.3f, seed: 3);
-        var hnsw = new HnswIndex(dim, new HnswOptions { M = 12, EfConstruction = 100, DefaultEf = 40 }, n);
+        var hnsw = new HnswIndex(dim, new HnswOptions { M = 12, EfConstruction = 100, DefaultEf = 64 }, n);
         var flat = new FlatIndex(dim, n);
         foreach (var v in data) { hnsw.Add(v); flat.Add(v); }
         var allowed = RandomSubset(n, share, seed: 11);
