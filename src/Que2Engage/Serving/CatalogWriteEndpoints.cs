@@ -13,7 +13,7 @@ namespace Que2Engage.Serving;
 
 /// <summary>
 /// <c>PUT /products/{id}</c> (body: a product record of the data schema, embedded by the served model) and
-/// <c>DELETE /products/{id}</c>. Off unless the server has a write key; a request needs
+/// <c>DELETE /products/{id}</c>; <c>GET /products/{id}</c> reads a listing (no key needed). Writes are off unless the server has a write key; a request needs
 /// <c>Authorization: Bearer &lt;key&gt;</c> (401 without, 403 with a wrong one; compared in constant time). Bodies are
 /// checked with <c>validate</c>'s rules and messages (400 problem+json with the field). A write is acknowledged
 /// (200/201/204) only once it is in the fsynced write-ahead log and visible to the next search.
@@ -107,6 +107,10 @@ public static class CatalogWriteEndpoints
                 return replaced ? Results.Json(response) : Results.Json(response, statusCode: StatusCodes.Status201Created);
             }
         });
+
+        app.MapGet(Route + "/{id}", (string id) => index.FindProduct(id) is { } entry
+            ? Results.Json(entry)
+            : Results.Problem(statusCode: 404, title: "Not found", detail: $"no listing '{id}' in the catalog."));
 
         app.MapDelete(Route + "/{id}", async (string id, HttpContext ctx) =>
         {
