@@ -25,6 +25,7 @@ public sealed partial class CatalogIndex
     private long _compactionSeq;
     private readonly List<(long Seq, TaskCompletionSource Done)> _checkpointWaiters = new();
     private int _compactions;
+    private Que2EngageException? _broken;
 
     /// <summary>True when opened with <see cref="OpenWritable"/>.</summary>
     public bool IsWritable => _queue is not null;
@@ -124,7 +125,22 @@ public sealed partial class CatalogIndex
             batch.Clear();
             while (batch.Count < _writeOptions.MaxBatch && reader.TryRead(out var p)) batch.Add(p);
             var writes = batch.Where(p => p.Kind == PendingKind.Write).ToList();
-            if (writes.Count > 0) Commit(writes);
+            if (_broken is not null)
+            {
+                foreach (var w in writes) w.Done.TrySetException(_broken);
+                writes.Clear();
+            }
+            try
+            {
+                if (writes.Count > 0) Commit(writes);
+            }
+            catch (Exception e)
+            {
+                // A write is logged but could not be applied: memory and log disagree, so refuse further writes
+                // (a restart replays the log into a consistent state).
+                _broken = new Que2EngageException($"{Directory}: the index stopped taking writes after an internal error: {e.Message}; restart to replay the log.", inner: e);
+                foreach (var w in writes) w.Done.TrySetException(_broken);
+            }
             foreach (var p in batch)
             {
                 if (p.Kind == PendingKind.Checkpoint)

@@ -34,7 +34,12 @@ public sealed record SearchFilter
     {
         if (MinPrice is double lo && !(e.Price >= lo)) return false;
         if (MaxPrice is double hi && !(e.Price <= hi)) return false;
-        if (Conditions is { Count: > 0 } cs && !cs.Contains(e.Condition, StringComparer.Ordinal)) return false;
+        if (Conditions is { Count: > 0 } cs)
+        {
+            bool any = false;
+            for (int i = 0; i < cs.Count && !any; i++) any = string.Equals(cs[i], e.Condition, StringComparison.Ordinal);
+            if (!any) return false;
+        }
         if (Category is not null && !string.Equals(e.Category, Category, StringComparison.OrdinalIgnoreCase)) return false;
         if (MaxDistanceKm is double d && !(e.DistanceKm is double ed && ed <= d)) return false;
         if (MinSellerRating is double r && !(e.SellerRating is double er && er >= r)) return false;

@@ -57,6 +57,12 @@ public static class CatalogWriteEndpoints
             return Results.Problem(statusCode: 400, title: "Bad request", detail: detail, extensions: extensions);
         }
 
+        IResult Failed(Que2EngageException e)
+        {
+            metrics.RecordWriteReject("failed");
+            return Results.Problem(statusCode: 500, title: "Write failed", detail: e.Message);
+        }
+
         app.MapPut(Route + "/{id}", async (string id, HttpContext ctx) =>
         {
             if (Refuse(ctx) is { } refused) return refused;
@@ -101,7 +107,9 @@ public static class CatalogWriteEndpoints
                 {
                     return Invalid(e.Message, null);
                 }
-                bool replaced = await index.UpsertAsync(CatalogEntry.From(product), vector);
+                bool replaced;
+                try { replaced = await index.UpsertAsync(CatalogEntry.From(product), vector); }
+                catch (Que2EngageException e) { return Failed(e); }
                 metrics.RecordWrite("upsert");
                 var response = new WriteResponse(id, replaced ? "replaced" : "created", index.WriteSequence);
                 return replaced ? Results.Json(response) : Results.Json(response, statusCode: StatusCodes.Status201Created);
@@ -115,7 +123,9 @@ public static class CatalogWriteEndpoints
         app.MapDelete(Route + "/{id}", async (string id, HttpContext ctx) =>
         {
             if (Refuse(ctx) is { } refused) return refused;
-            bool existed = await index.DeleteAsync(id);
+            bool existed;
+            try { existed = await index.DeleteAsync(id); }
+            catch (Que2EngageException e) { return Failed(e); }
             metrics.RecordWrite("delete");
             return existed
                 ? Results.NoContent()
