@@ -64,9 +64,10 @@ internal sealed class CatalogState : IDisposable
     public OrdinalSet? Allowed(SearchFilter? filter)
     {
         if (filter is null || filter.IsEmpty) return Live.Count == Entries.Count ? null : Live;
-        var allowed = new OrdinalSet(Entries.Count);
-        foreach (int o in Live.Ordinals())
-            if (filter.Matches(Entries[o])) allowed.Add(o);
+        int n = Entries.Count;
+        var allowed = new OrdinalSet(n);
+        for (int o = 0; o < n; o++)
+            if (Live.Contains(o) && filter.Matches(Entries[o])) allowed.Add(o);
         return allowed;
     }
 

@@ -302,9 +302,10 @@ public sealed class HnswIndex : IVectorIndex
     /// search is exact (this also makes tiny indexes and k ≥ Count return every vector).
     /// With <see cref="SearchParameters.Allowed"/> (deleted listings left out, or a filter applied) the bottom layer
     /// is a filtered walk: all nodes route, only allowed ones enter the results, so the walk runs until it has ef
-    /// allowed nodes. Its cost grows like ef / selectivity, so when the allowed set is smaller than that estimate
-    /// (ef / selectivity × M vector comparisons) an exact scan over the allowed ids is both cheaper and exact —
-    /// the same choice Lucene's and Vespa's filtered HNSW make. Either way up to k allowed hits come back.
+    /// allowed nodes — the beam widens by itself to about ef / selectivity nodes. That costs about
+    /// ef / selectivity × M/2 vector comparisons (each expanded node brings about M/2 unvisited neighbours), so when
+    /// the allowed set is smaller than that an exact scan over the allowed ids is both cheaper and exact — the same
+    /// choice Lucene's and Vespa's filtered HNSW make. Either way up to k allowed hits come back.
     /// </summary>
     public IReadOnlyList<VectorHit> Search(ReadOnlySpan<float> query, int k, SearchParameters? parameters = null)
     {
@@ -320,9 +321,7 @@ public sealed class HnswIndex : IVectorIndex
         {
             if (allowed.Count == 0) return [];
             double selectivity = allowed.Count / (double)n;
-            if (allowed.Count <= ef / selectivity * _m) return ExactOver(query, Math.Min(k, allowed.Count), allowed.Ordinals());
-            // Allowed nodes are sparser around the query than nodes are, so widen the beam by the selectivity.
-            ef = (int)Math.Min(n, Math.Ceiling(ef / selectivity));
+            if (allowed.Count <= ef / selectivity * (_m / 2.0)) return ExactOver(query, Math.Min(k, allowed.Count), allowed.Ordinals());
         }
         k = Math.Min(k, n);
         if (ef >= n) return ExactOver(query, k, allowed?.Ordinals() ?? Enumerable.Range(0, n));
