@@ -194,6 +194,8 @@ public sealed partial class CatalogIndex : IDisposable
         CheckUniqueIds(products, existing: null);
         var target = Path.GetFullPath(outDir);
         CheckReplaceable(target);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target) ?? ".");
+        using var writerLock = AcquireWriterLock(target);   // not while a server or 'index --upsert' writes it
         var temp = TempSibling(target, "building");
         try
         {
@@ -244,6 +246,7 @@ public sealed partial class CatalogIndex : IDisposable
         if (options.BatchSize < 1) throw new InvalidInputException($"The batch size must be at least 1 (got {options.BatchSize}).");
         var target = Path.GetFullPath(indexDir);
         var manifest = IndexManifest.Read(target);
+        using var writerLock = AcquireWriterLock(target);
         if (model.Dimension != manifest.Dimension)
             throw new InvalidInputException($"The model makes {model.Dimension}-dimensional vectors but the index {indexDir} holds {manifest.Dimension}-dimensional ones.");
         var existing = ProductStore.Read(Path.Combine(target, IndexManifest.ProductsFile));

@@ -121,6 +121,8 @@ public class LiveCatalogTests : IDisposable
     {
         using var writer = CatalogIndex.OpenWritable(Idx);
         Assert.Contains("another process", Assert.Throws<InvalidInputException>(() => CatalogIndex.OpenWritable(Idx)).Message);
+        Assert.Throws<InvalidInputException>(() => CatalogIndex.Build(TestCatalog.Small(), _model, Idx));
+        Assert.Throws<InvalidInputException>(() => CatalogIndex.Append(Idx, [TestCatalog.P("a1", "Lamp")], _model));
         using var reader = CatalogIndex.Open(Idx);
         Assert.Throws<InvalidInputException>(() => { _ = reader.DeleteAsync("p1"); });
     }
