@@ -26,7 +26,8 @@ public sealed class CatalogWriteServerTests : IAsyncLifetime
         var model = new TrigramEmbedder(64);
         CatalogIndex.Build(TestCatalog.Small().Concat(TestCatalog.Generated(200, 9)).ToList(), model, Idx,
             new IndexBuildOptions { M = 8, EfConstruction = 40 });
-        _index = CatalogIndex.OpenWritable(Idx);
+        // Low compaction thresholds, so the concurrency test also swaps generations under load.
+        _index = CatalogIndex.OpenWritable(Idx, new CatalogWriteOptions { CompactMinTombstones = 100, CompactTombstoneFraction = 0.2 });
         _app = SearchServer.Build(_index, model, new SearchServerOptions { Port = 0, WriteKey = Key });
         await _app.StartAsync();
         _http = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
@@ -214,6 +215,7 @@ public sealed class CatalogWriteServerTests : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(() => Writer(w))).Concat(Enumerable.Range(0, 8).Select(r => Task.Run(() => Reader(r)))));
         Assert.True(errors == 0, $"{errors} errors, e.g. {string.Join(" | ", errorSamples.Take(3))}");
         Assert.True(reads > 0);
+        Assert.True(_index.Compactions > 0, _index.LastCompactionError ?? "no compaction ran during the test");
         Assert.NotEmpty(acknowledged);
         foreach (var (id, price) in acknowledged) Assert.Equal(price, _index.FindProduct(id)?.Price);
         foreach (var id in deleted.Keys) Assert.Null(_index.FindProduct(id));
