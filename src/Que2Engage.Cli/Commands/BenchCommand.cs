@@ -15,6 +15,7 @@ public static class BenchCommand
         c.Subcommands.Add(BenchIndexCommand.Create());
         c.Subcommands.Add(BenchQueryLatencyCommand.Create());
         c.Subcommands.Add(BenchServeCommand.Create());
+        c.Subcommands.Add(BenchCatalogCommand.Create());
         return c;
     }
 }

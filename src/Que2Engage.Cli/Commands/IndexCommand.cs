@@ -8,6 +8,7 @@ namespace Que2Engage.Cli.Commands;
 /// <summary>
 /// <c>index --data DIR --model MODEL_DIR --out INDEX_DIR [--kind flat|hnsw] [--m 16] [--ef-construction 200] [--append]</c>:
 /// embeds the catalog and writes vector + BM25 indexes and the product store (<see cref="CatalogIndex"/>).
+/// <c>index --out INDEX_DIR --upsert FILE</c> / <c>--delete ID,ID</c>: offline writes to an existing index.
 /// </summary>
 public static class IndexCommand
 {
@@ -26,8 +27,8 @@ public static class IndexCommand
 
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Data directory holding products.parquet|jsonl.", Required = true };
-        var model = new Option<string>("--model") { Description = "Trained model directory.", Required = true };
+        var data = new Option<string?>("--data") { Description = "Data directory holding products.parquet|jsonl (to build or --append)." };
+        var model = new Option<string?>("--model") { Description = "Trained model directory (with --upsert: default the one recorded in the index)." };
         var output = new Option<string>("--out") { Description = "Index directory to write (an existing index there is replaced).", Required = true };
         var kind = new Option<string>("--kind") { Description = "Vector index: flat (exact) or hnsw.", DefaultValueFactory = _ => "hnsw" };
         var m = new Option<int>("--m") { Description = "HNSW links per node (2·M on the bottom layer).", DefaultValueFactory = _ => 16 };
@@ -36,21 +37,27 @@ public static class IndexCommand
         var batch = new Option<int>("--batch-size") { Description = "Products per embedding call.", DefaultValueFactory = _ => 256 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of HNSW level generation.", DefaultValueFactory = _ => 42UL };
         var append = new Option<bool>("--append") { Description = "Add the products to the existing index at --out (new ids) instead of rebuilding." };
-        var cmd = new Command("index", "Embed a catalog and build vector + BM25 indexes.") { data, model, output, kind, m, efc, ef, batch, seed, append };
+        var upsert = new Option<string?>("--upsert") { Description = "Add or replace the listings of this products file (parquet/jsonl) in the index at --out." };
+        var delete = new Option<string?>("--delete") { Description = "Delete these product ids (comma-separated) from the index at --out." };
+        var cmd = new Command("index", "Embed a catalog and build vector + BM25 indexes; or upsert/delete listings of an index.")
+            { data, model, output, kind, m, efc, ef, batch, seed, append, upsert, delete };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             var o = p.InvocationConfiguration.Output;
-            var dataDir = p.GetValue(data)!;
+            if (p.GetValue(upsert) is not null || p.GetValue(delete) is not null)
+                return UpsertDelete(p.GetValue(output)!, p.GetValue(upsert), p.GetValue(delete), p.GetValue(model), o);
+            var dataDir = p.GetValue(data) ?? throw new InvalidInputException("--data is required to build an index (or give --upsert FILE / --delete IDS).");
+            var modelDir = p.GetValue(model) ?? throw new InvalidInputException("--model is required to build an index.");
             var productsPath = DataFiles.Find(dataDir, DataFiles.ProductsStem)
                 ?? throw new InvalidInputException($"{dataDir}: no products.parquet or products.jsonl.");
             var products = DataFiles.ReadProducts(productsPath);
             var options = new IndexBuildOptions
             {
                 Kind = IndexBuildOptions.ParseKind(p.GetValue(kind)), M = p.GetValue(m), EfConstruction = p.GetValue(efc),
-                DefaultEf = p.GetValue(ef), BatchSize = p.GetValue(batch), Seed = p.GetValue(seed), ModelPath = p.GetValue(model),
+                DefaultEf = p.GetValue(ef), BatchSize = p.GetValue(batch), Seed = p.GetValue(seed), ModelPath = modelDir,
             };
             options.Validate();
-            var embedder = LoadModel(p.GetValue(model)!);
+            var embedder = LoadModel(modelDir);
             try
             {
                 int lastDecile = -1;
@@ -75,5 +82,47 @@ public static class IndexCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// Offline writes through the same path as the server's (write-ahead log, fsync, apply), then a checkpoint that
+    /// folds them into a new index generation.
+    /// </summary>
+    private static int UpsertDelete(string indexDir, string? upsertFile, string? deleteIds, string? modelDir, TextWriter o)
+    {
+        var products = upsertFile is null ? [] : DataFiles.ReadProducts(upsertFile);
+        var ids = (deleteIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (products.Count == 0 && ids.Length == 0) throw new InvalidInputException("nothing to do: --upsert names an empty file and --delete no ids.");
+        using var catalog = CatalogIndex.OpenWritable(indexDir);
+        IEmbeddingModel? embedder = null;
+        try
+        {
+            var writes = new List<Task<bool>>();
+            if (products.Count > 0)
+            {
+                var dir = modelDir ?? catalog.Manifest.ModelPath
+                    ?? throw new InvalidInputException("The index does not record its model; pass --model to embed the upserted listings.");
+                embedder = LoadModel(dir);
+                catalog.CheckModel(embedder);
+                const int batch = 256;
+                for (int start = 0; start < products.Count; start += batch)
+                {
+                    var chunk = products.Skip(start).Take(batch).ToList();
+                    var vectors = embedder.EmbedProducts(chunk);
+                    for (int i = 0; i < chunk.Count; i++) writes.Add(catalog.UpsertAsync(CatalogEntry.From(chunk[i]), vectors[i]));
+                }
+            }
+            var deletes = ids.Select(catalog.DeleteAsync).ToList();
+            Task.WaitAll([.. writes, .. deletes]);
+            int replaced = writes.Count(t => t.Result), missing = deletes.Count(t => !t.Result);
+            catalog.CheckpointAsync().GetAwaiter().GetResult();
+            o.WriteLine($"{indexDir}: upserted {writes.Count:N0} ({replaced:N0} replaced), deleted {deletes.Count - missing:N0}" +
+                        (missing > 0 ? $" ({missing:N0} ids were not in the index)" : "") + $"; {catalog.Count:N0} listings now");
+        }
+        finally
+        {
+            (embedder as IDisposable)?.Dispose();
+        }
+        return 0;
     }
 }

@@ -6,7 +6,8 @@ using Que2Engage.Retrieval;
 
 namespace Que2Engage.Cli.Commands;
 
-/// <summary><c>search --index DIR --query "..." [-k 10] [--mode hybrid|ebr|lexical] [--ef N] [--model DIR] [--json]</c>.</summary>
+/// <summary><c>search --index DIR --query "..." [-k 10] [--mode hybrid|ebr|lexical] [--ef N] [--model DIR] [--json]</c>
+/// [--min-price X] [--max-price X] [--condition C]… [--category C] [--max-distance-km X] [--min-seller-rating X] [--has-photo true|false].</summary>
 public static class SearchCommand
 {
     public static Command Create()
@@ -19,10 +20,13 @@ public static class SearchCommand
         var model = new Option<string?>("--model") { Description = "Model directory (default: the one recorded in the index manifest)." };
         var engagementWeight = new Option<double?>("--engagement-weight") { Description = "Models with the engagement prior: the relevance ↔ engagement dial w (vector score κ + w·g/s; 0 = relevance only, default 1 = the model's engagement logit)." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
-        var cmd = new Command("search", "Search an index (hybrid, ebr or lexical).") { index, query, k, mode, ef, model, engagementWeight, json };
+        var cmd = new Command("search", "Search an index (hybrid, ebr or lexical), optionally filtered.") { index, query, k, mode, ef, model, engagementWeight, json };
+        var filters = new FilterOptions();
+        filters.AddTo(cmd);
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             var searchMode = SearchModeNames.Parse(p.GetValue(mode));
+            var filter = filters.Parse(p);
             int top = p.GetValue(k);
             // The server's rules, named as flags: one set of input rules for CLI and HTTP.
             var rules = new Que2Engage.Serving.SearchServerOptions();
@@ -43,7 +47,7 @@ public static class SearchCommand
                 try { vector = catalog.EmbedQuery(embedder, text); }
                 finally { (embedder as IDisposable)?.Dispose(); }
             }
-            var hits = catalog.Search(text, vector, top, searchMode, p.GetValue(ef));
+            var hits = catalog.Search(text, vector, top, searchMode, p.GetValue(ef), filter);
             Print(hits, p.GetValue(json), p.InvocationConfiguration.Output);
             return 0;
         }));

@@ -16,20 +16,27 @@ public static class ServeCommand
         var engagementWeight = new Option<double?>("--engagement-weight") { Description = "Models with the engagement prior: the relevance ↔ engagement dial w (vector score κ + w·g/s; 0 = relevance only, default 1 = the model's engagement logit)." };
         var host = new Option<string>("--host") { Description = "IP address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 8080 };
-        var cmd = new Command("serve", "Serve hybrid search over HTTP with a search page.") { index, model, engagementWeight, host, port };
+        var keyFile = new Option<string?>("--write-key-file")
+        {
+            Description = "File holding the bearer key that turns on PUT/DELETE /products/{id} (writes are off without it).",
+        };
+        var cmd = new Command("serve", "Serve hybrid search over HTTP with a search page.") { index, model, engagementWeight, host, port, keyFile };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
-            using var catalog = CatalogIndex.Open(p.GetValue(index)!);
+            var writeKey = p.GetValue(keyFile) is { } f ? ReadWriteKey(f) : null;
+            using var catalog = writeKey is null ? CatalogIndex.Open(p.GetValue(index)!) : CatalogIndex.OpenWritable(p.GetValue(index)!);
             var modelDir = p.GetValue(model) ?? catalog.Manifest.ModelPath;
             IEmbeddingModel? embedder = modelDir is null ? null : IndexCommand.LoadModel(modelDir);
             IndexCommand.SetEngagementWeight(embedder, p.GetValue(engagementWeight));
             try
             {
-                var serverOptions = new SearchServerOptions { Host = p.GetValue(host)!, Port = p.GetValue(port) };
+                if (writeKey is not null && embedder is null)
+                    throw new InvalidInputException("--write-key-file needs a model to embed new listings; pass --model (the index records none).");
+                var serverOptions = new SearchServerOptions { Host = p.GetValue(host)!, Port = p.GetValue(port), WriteKey = writeKey };
                 var app = SearchServer.Build(catalog, embedder, serverOptions);
                 SearchServer.Start(app, serverOptions);
                 p.InvocationConfiguration.Output.WriteLine(
-                    $"serving {catalog.Count:N0} products ({(embedder is null ? "lexical only: no model" : "hybrid")}) on {string.Join(", ", app.Urls)} — Ctrl+C to stop");
+                    $"serving {catalog.Count:N0} products ({(embedder is null ? "lexical only: no model" : "hybrid")}{(writeKey is null ? "" : ", writes on")}) on {string.Join(", ", app.Urls)} — Ctrl+C to stop");
                 app.WaitForShutdown();
             }
             finally
@@ -39,5 +46,14 @@ public static class ServeCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>The key is the file's first line, trimmed; at least 16 characters so it cannot be guessed by trying.</summary>
+    internal static string ReadWriteKey(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidInputException($"{path}: the write key file does not exist.");
+        var key = (File.ReadLines(path).FirstOrDefault() ?? "").Trim();
+        if (key.Length < 16) throw new InvalidInputException($"{path}: the write key must be at least 16 characters (got {key.Length}).");
+        return key;
     }
 }

@@ -7,41 +7,79 @@ namespace Que2Engage.Retrieval;
 
 /// <summary>
 /// A catalog index directory: <c>manifest.json</c>, <c>vectors.q2v</c> (flat or HNSW, see <see cref="VectorIndexFile"/>),
-/// <c>lexical/</c> (Lucene BM25) and <c>products.jsonl</c> (display records), all sharing one id space: the catalog
-/// ordinal. Built into a temporary sibling folder and renamed into place, so readers never see half an index.
-/// Searching is thread-safe.
+/// <c>lexical/</c> (Lucene BM25), <c>products.jsonl</c> (display records), all sharing one id space (the catalog
+/// ordinal), and <c>writes.wal</c>, the write-ahead log of upserts and deletes made since this generation was written
+/// (replayed on open). Built into a temporary sibling folder and renamed into place, so readers never see half an
+/// index. Searching is thread-safe; an index opened with <see cref="OpenWritable"/> also takes upserts and deletes
+/// while serving (see CatalogIndex.Writes.cs).
 /// </summary>
-public sealed class CatalogIndex : IDisposable
+public sealed partial class CatalogIndex : IDisposable
 {
-    private readonly List<CatalogEntry> _products;
-    private readonly Dictionary<string, int> _ordinalById;
-    private readonly HybridSearcher _searcher;
+    private volatile CatalogState _state;
+    private readonly FusionOptions? _fusion;
 
-    private CatalogIndex(string directory, IndexManifest manifest, IVectorIndex vectors, LexicalIndex lexical, List<CatalogEntry> products, FusionOptions? fusion)
+    private CatalogIndex(string directory, IndexManifest manifest, CatalogState state, FusionOptions? fusion)
     {
         Directory = directory;
         Manifest = manifest;
-        Vectors = vectors;
-        Lexical = lexical;
-        _products = products;
-        _ordinalById = new Dictionary<string, int>(products.Count, StringComparer.Ordinal);
-        for (int i = 0; i < products.Count; i++) _ordinalById[products[i].ProductId] = i;
-        _searcher = new HybridSearcher(vectors, lexical, fusion);
+        _state = state;
+        _fusion = fusion;
     }
 
     public string Directory { get; }
-    public IndexManifest Manifest { get; }
-    public IVectorIndex Vectors { get; }
-    public LexicalIndex Lexical { get; }
-    public IReadOnlyList<CatalogEntry> Products => _products;
-    public int Count => _products.Count;
-    public int Dimension => Vectors.Dimension;
+    /// <summary>The manifest of the generation currently loaded (replaced by a compaction).</summary>
+    public IndexManifest Manifest { get; private set; }
+    public IVectorIndex Vectors => _state.Vectors;
+    public LexicalIndex Lexical => _state.Lexical;
 
-    public CatalogEntry? FindProduct(string productId) =>
-        _ordinalById.TryGetValue(productId, out int i) ? _products[i] : null;
+    /// <summary>The live listings in ordinal order (a snapshot).</summary>
+    public IReadOnlyList<CatalogEntry> Products
+    {
+        get
+        {
+            var s = _state;
+            s.Lock.EnterReadLock();
+            try { return s.Live.Ordinals().Select(o => s.Entries[o]).ToList(); }
+            finally { s.Lock.ExitReadLock(); }
+        }
+    }
 
-    /// <summary>Opens an index directory, checking that its parts agree with the manifest and with each other.</summary>
+    /// <summary>Live listings.</summary>
+    public int Count => _state.LiveCount;
+    /// <summary>Deleted or replaced listings still in the in-memory graph (removed by the next compaction).</summary>
+    public int Tombstones => _state.Tombstones;
+    public int Dimension => _state.Vectors.Dimension;
+
+    public CatalogEntry? FindProduct(string productId)
+    {
+        var s = _state;
+        s.Lock.EnterReadLock();
+        try { return s.OrdinalById.TryGetValue(productId, out int i) ? s.Entries[i] : null; }
+        finally { s.Lock.ExitReadLock(); }
+    }
+
+    /// <summary>
+    /// Opens an index directory for searching, checking that its parts agree with the manifest and with each other,
+    /// and replays its write-ahead log (the writes made since the generation was written).
+    /// </summary>
     public static CatalogIndex Open(string directory, FusionOptions? fusion = null)
+    {
+        RecoverInterruptedSwap(Path.GetFullPath(directory));
+        var (records, _) = CatalogWriteLog.ReadAll(Path.Combine(directory, IndexManifest.WriteLogFile));
+        var (manifest, state) = LoadGeneration(directory, writable: records.Count > 0, fusion);
+        try
+        {
+            Replay(state, records, manifest.WalSeq);
+        }
+        catch
+        {
+            state.Dispose();
+            throw;
+        }
+        return new CatalogIndex(directory, manifest, state, fusion);
+    }
+
+    private static (IndexManifest Manifest, CatalogState State) LoadGeneration(string directory, bool writable, FusionOptions? fusion)
     {
         var manifest = IndexManifest.Read(directory);
         var vectors = VectorIndexFile.Load(Path.Combine(directory, IndexManifest.VectorsFile));
@@ -50,13 +88,32 @@ public sealed class CatalogIndex : IDisposable
         var products = ProductStore.Read(Path.Combine(directory, IndexManifest.ProductsFile));
         if (products.Count != manifest.Products)
             throw new InvalidInputException($"{directory}: inconsistent index: {products.Count} product records for {manifest.Products} vectors.");
-        var lexical = LexicalIndex.Open(Path.Combine(directory, IndexManifest.LexicalDirectory));
+        var lexicalDir = Path.Combine(directory, IndexManifest.LexicalDirectory);
+        var lexical = writable ? LexicalIndex.OpenWritable(lexicalDir) : LexicalIndex.Open(lexicalDir);
         if (lexical.Count != manifest.Products)
         {
             lexical.Dispose();
             throw new InvalidInputException($"{directory}: inconsistent index: the lexical index holds {lexical.Count} documents for {manifest.Products} products.");
         }
-        return new CatalogIndex(directory, manifest, vectors, lexical, products, fusion);
+        return (manifest, new CatalogState(vectors, lexical, products, fusion));
+    }
+
+    /// <summary>Applies the log records after <paramref name="foldedSeq"/> (the ones the generation does not hold yet).</summary>
+    private static long Replay(CatalogState state, IReadOnlyList<CatalogWrite> records, long foldedSeq)
+    {
+        long last = foldedSeq;
+        int applied = 0;
+        foreach (var r in records)
+        {
+            if (r.Seq <= foldedSeq) continue;
+            if (r.Op == CatalogOp.Upsert && r.Vector!.Length != state.Vectors.Dimension)
+                throw new InvalidInputException($"write log record {r.Seq}: a vector of dimension {r.Vector.Length} for an index of dimension {state.Vectors.Dimension}.");
+            state.Apply(r);
+            last = r.Seq;
+            applied++;
+        }
+        if (applied > 0) state.Lexical.Refresh();
+        return last;
     }
 
     /// <summary>
@@ -87,24 +144,55 @@ public sealed class CatalogIndex : IDisposable
     /// <param name="query">Raw query text (BM25 side).</param>
     /// <param name="queryVector">The query embedding; required unless <paramref name="mode"/> is <see cref="SearchMode.Lexical"/>.</param>
     /// <param name="ef">HNSW beam width for this query (null: the index default).</param>
-    public IReadOnlyList<CatalogHit> Search(string query, float[]? queryVector, int k, SearchMode mode = SearchMode.Hybrid, int? ef = null) =>
-        SearchAsync(query, queryVector, k, mode, ef).GetAwaiter().GetResult();
+    /// <param name="filter">Field filters, applied inside both retrievers.</param>
+    public IReadOnlyList<CatalogHit> Search(string query, float[]? queryVector, int k, SearchMode mode = SearchMode.Hybrid, int? ef = null,
+        SearchFilter? filter = null) =>
+        SearchAsync(query, queryVector, k, mode, ef, default, filter).GetAwaiter().GetResult();
 
     public async Task<IReadOnlyList<CatalogHit>> SearchAsync(string query, float[]? queryVector, int k, SearchMode mode = SearchMode.Hybrid,
-        int? ef = null, CancellationToken cancellationToken = default)
+        int? ef = null, CancellationToken cancellationToken = default, SearchFilter? filter = null)
     {
         if (queryVector is not null) queryVector = EmbeddingChecks.Normalised(queryVector, Dimension, "query vector", fromUser: true);
-        var fused = await _searcher.SearchAsync(query ?? "", queryVector, k, mode, ef, cancellationToken).ConfigureAwait(false);
-        var hits = new CatalogHit[fused.Count];
-        for (int i = 0; i < hits.Length; i++)
+        if (filter is { IsEmpty: false } && mode != SearchMode.Ebr && !Manifest.FilterFields)
+            throw new InvalidInputException($"{Directory}: this index was built before search filters existed; rebuild it with 'index' (or filter with mode ebr).");
+        CatalogState state;
+        while (true)
         {
-            var f = fused[i];
-            hits[i] = new CatalogHit(i + 1, _products[f.Ordinal], f.Score, f.Sources, f.EbrScore, f.EbrRank, f.LexicalScore, f.LexicalRank);
+            state = _state;
+            if (state.TryEnter()) break;
         }
-        return hits;
+        try
+        {
+            OrdinalSet? allowed;
+            state.Lock.EnterReadLock();
+            try { allowed = state.Allowed(filter); }
+            finally { state.Lock.ExitReadLock(); }
+            var fused = await state.Searcher.SearchAsync(query ?? "", queryVector, k, mode, ef, cancellationToken, allowed, filter).ConfigureAwait(false);
+            var hits = new List<CatalogHit>(fused.Count);
+            state.Lock.EnterReadLock();
+            try
+            {
+                foreach (var f in fused)
+                {
+                    // A write between the two retrievers' searches can leave one of them holding a listing replaced since.
+                    if (!state.Live.Contains(f.Ordinal)) continue;
+                    hits.Add(new CatalogHit(hits.Count + 1, state.Entries[f.Ordinal], f.Score, f.Sources, f.EbrScore, f.EbrRank, f.LexicalScore, f.LexicalRank));
+                }
+            }
+            finally { state.Lock.ExitReadLock(); }
+            return hits;
+        }
+        finally
+        {
+            state.Exit();
+        }
     }
 
-    public void Dispose() => Lexical.Dispose();
+    public void Dispose()
+    {
+        StopWriting();
+        _state.Dispose();
+    }
 
     /// <summary>
     /// Embeds <paramref name="products"/> in batches with <paramref name="model"/> and writes a new index directory at
@@ -118,6 +206,8 @@ public sealed class CatalogIndex : IDisposable
         CheckUniqueIds(products, existing: null);
         var target = Path.GetFullPath(outDir);
         CheckReplaceable(target);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target) ?? ".");
+        using var writerLock = AcquireWriterLock(target);   // not while a server or 'index --upsert' writes it
         var temp = StagingDirectory.Create(target, "building");
         try
         {
@@ -129,6 +219,7 @@ public sealed class CatalogIndex : IDisposable
             vectors.Save(Path.Combine(temp, IndexManifest.VectorsFile));
             LexicalIndex.Write(Path.Combine(temp, IndexManifest.LexicalDirectory), products.Select((p, i) => (i, p)));
             ProductStore.Write(Path.Combine(temp, IndexManifest.ProductsFile), products.Select(CatalogEntry.From));
+            File.Create(Path.Combine(temp, IndexManifest.WriteLogFile)).Dispose();
             var now = DateTime.UtcNow;
             var manifest = new IndexManifest
             {
@@ -142,6 +233,7 @@ public sealed class CatalogIndex : IDisposable
                 HnswM = options.Kind == VectorIndexKind.Hnsw ? options.M : null,
                 HnswEfConstruction = options.Kind == VectorIndexKind.Hnsw ? options.EfConstruction : null,
                 HnswSeed = options.Kind == VectorIndexKind.Hnsw ? options.Seed : null,
+                FilterFields = true,
                 EmbedSeconds = embedSeconds,
                 IndexSeconds = indexSeconds,
             };
@@ -167,6 +259,7 @@ public sealed class CatalogIndex : IDisposable
         if (options.BatchSize < 1) throw new InvalidInputException($"The batch size must be at least 1 (got {options.BatchSize}).");
         var target = Path.GetFullPath(indexDir);
         var manifest = IndexManifest.Read(target);
+        using var writerLock = AcquireWriterLock(target);
         CheckModel(manifest, indexDir, model);
         var existing = ProductStore.Read(Path.Combine(target, IndexManifest.ProductsFile));
         CheckUniqueIds(products, existing.Select(e => e.ProductId).ToHashSet(StringComparer.Ordinal));

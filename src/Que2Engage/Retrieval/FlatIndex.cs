@@ -38,6 +38,17 @@ public sealed class FlatIndex : IVectorIndex
         VectorIndexExtensions.CheckDimension(Dimension, query.Length, "The query vector");
         int n = Count;
         if (n == 0) return [];
+        var allowed = parameters?.Allowed;
+        if (allowed is not null && allowed.Count < n)
+        {
+            // Exact search over the allowed ids only (deleted listings and filtered-out ones never compete).
+            if (allowed.Count == 0) return [];
+            k = Math.Min(k, allowed.Count);
+            var filtered = new ScoreHeap(k);
+            foreach (int i in allowed.Ordinals())
+                if (i < n) filtered.Offer(TensorPrimitives.Dot(query, _store.Row(i)), i, k);
+            return filtered.DrainDescending();
+        }
         k = Math.Min(k, n);
         if (MaxDegreeOfParallelism <= 1 || (long)n * Dimension < ParallelThresholdFloats)
         {

@@ -255,7 +255,7 @@ public sealed class HnswIndex : IVectorIndex
     /// While scoring one neighbour it prefetches the next neighbour's vector into cache (as hnswlib does): the
     /// graph walk is memory-bound, and the hardware prefetcher cannot guess the next random row.
     /// </summary>
-    private unsafe void SearchLayer(ReadOnlySpan<float> q, int entry, float entrySim, int ef, int level, SearchContext ctx)
+    private unsafe void SearchLayer(ReadOnlySpan<float> q, int entry, float entrySim, int ef, int level, SearchContext ctx, OrdinalSet? allowed = null)
     {
         var visited = ctx.Visited;
         visited.Reset(Count);
@@ -265,7 +265,7 @@ public sealed class HnswIndex : IVectorIndex
         results.Clear();
         visited.TryMark(entry);
         candidates.Push(-entrySim, entry);
-        results.Push(entrySim, entry);
+        if (allowed is null || allowed.Contains(entry)) results.Push(entrySim, entry);
         int dim = Dimension;
         fixed (float* data = _store.Data)
         {
@@ -284,15 +284,13 @@ public sealed class HnswIndex : IVectorIndex
                     if (j < n && Sse.IsSupported) Sse.Prefetch0(data + (nint)links[j + 1] * dim);
                     if (!visited.TryMark(e)) continue;
                     float s = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(data + (nint)e * dim, dim));
-                    if (results.Count < ef)
+                    if (results.Count < ef || s > results.TopKey)
                     {
+                        // Filtered walk (as hnswlib's): every node still routes the search, only allowed ones are results.
                         candidates.Push(-s, e);
-                        results.Push(s, e);
-                    }
-                    else if (s > results.TopKey)
-                    {
-                        candidates.Push(-s, e);
-                        results.ReplaceTop(s, e);
+                        if (allowed is not null && !allowed.Contains(e)) continue;
+                        if (results.Count < ef) results.Push(s, e);
+                        else results.ReplaceTop(s, e);
                     }
                 }
             }
@@ -302,6 +300,12 @@ public sealed class HnswIndex : IVectorIndex
     /// <summary>
     /// Algorithm 5. ef = max(parameters.Ef ?? DefaultEf, k). When ef ≥ Count the graph cannot beat a scan, so the
     /// search is exact (this also makes tiny indexes and k ≥ Count return every vector).
+    /// With <see cref="SearchParameters.Allowed"/> (deleted listings left out, or a filter applied) the bottom layer
+    /// is a filtered walk: all nodes route, only allowed ones enter the results, so the walk runs until it has ef
+    /// allowed nodes — the beam widens by itself to about ef / selectivity nodes. That costs about
+    /// ef / selectivity × M/2 vector comparisons (each expanded node brings about M/2 unvisited neighbours), so when
+    /// the allowed set is smaller than that an exact scan over the allowed ids is both cheaper and exact — the same
+    /// choice Lucene's and Vespa's filtered HNSW make. Either way up to k allowed hits come back.
     /// </summary>
     public IReadOnlyList<VectorHit> Search(ReadOnlySpan<float> query, int k, SearchParameters? parameters = null)
     {
@@ -311,13 +315,16 @@ public sealed class HnswIndex : IVectorIndex
         if (n == 0) return [];
         int ef = Math.Max(parameters?.Ef ?? _defaultEf, k);
         if (ef < 1) throw new InvalidInputException($"ef must be at least 1 (got {ef}).");
-        k = Math.Min(k, n);
-        if (ef >= n)
+        var allowed = parameters?.Allowed;
+        if (allowed is not null && allowed.Count >= n) allowed = null;
+        if (allowed is not null)
         {
-            var exact = new ScoreHeap(k);
-            for (int i = 0; i < n; i++) exact.Offer(Similarity(query, i), i, k);
-            return exact.DrainDescending();
+            if (allowed.Count == 0) return [];
+            double selectivity = allowed.Count / (double)n;
+            if (allowed.Count <= ef / selectivity * (_m / 2.0)) return ExactOver(query, Math.Min(k, allowed.Count), allowed.Ordinals());
         }
+        k = Math.Min(k, n);
+        if (ef >= n) return ExactOver(query, k, allowed?.Ordinals() ?? Enumerable.Range(0, n));
 
         if (!_contexts.TryTake(out var ctx)) ctx = new SearchContext();
         try
@@ -325,7 +332,7 @@ public sealed class HnswIndex : IVectorIndex
             int current = _entryPoint;
             float currentSim = Similarity(query, current);
             for (int lc = _maxLevel; lc > 0; lc--) GreedyClimb(query, ref current, ref currentSim, lc);
-            SearchLayer(query, current, currentSim, ef, 0, ctx);
+            SearchLayer(query, current, currentSim, ef, 0, ctx, allowed);
             var results = ctx.Results;
             while (results.Count > k) results.Pop();
             return results.DrainDescending();
@@ -334,6 +341,15 @@ public sealed class HnswIndex : IVectorIndex
         {
             _contexts.Add(ctx);
         }
+    }
+
+    private VectorHit[] ExactOver(ReadOnlySpan<float> query, int k, IEnumerable<int> ids)
+    {
+        var exact = new ScoreHeap(k);
+        int n = Count;
+        foreach (int i in ids)
+            if (i < n) exact.Offer(Similarity(query, i), i, k);
+        return exact.DrainDescending();
     }
 
     public void Save(string path)

@@ -12,6 +12,8 @@ public sealed record IndexManifest
     public const string VectorsFile = "vectors.q2v";
     public const string LexicalDirectory = "lexical";
     public const string ProductsFile = "products.jsonl";
+    /// <summary>The append-only write-ahead log of upserts and deletes not yet folded into a generation.</summary>
+    public const string WriteLogFile = "writes.wal";
 
     [JsonPropertyName("format")] public string Format { get; init; } = FormatName;
     [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentVersion;
@@ -32,11 +34,16 @@ public sealed record IndexManifest
     [JsonPropertyName("hnsw_seed")] public ulong? HnswSeed { get; init; }
     [JsonPropertyName("embed_seconds")] public double EmbedSeconds { get; init; }
     [JsonPropertyName("index_seconds")] public double IndexSeconds { get; init; }
+    /// <summary>The last write-ahead-log sequence number folded into this generation; the log's later records are replayed on open.</summary>
+    [JsonPropertyName("wal_seq")] public long WalSeq { get; init; }
+    /// <summary>True when the lexical index holds the fields <see cref="SearchFilter"/> needs (indexes built before filters existed lack them).</summary>
+    [JsonPropertyName("filter_fields")] public bool FilterFields { get; init; }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>Writes the manifest atomically and flushed to disk (it is the last file of a generation, its commit mark).</summary>
     public void Write(string directory) =>
-        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
+        Common.AtomicFile.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
 
     public static IndexManifest Read(string directory)
     {
@@ -51,4 +58,8 @@ public sealed record IndexManifest
             throw new InvalidInputException($"{path}: index format version {m.FormatVersion} is not supported (this build reads {CurrentVersion}); rebuild the index.");
         return m;
     }
+
+    /// <summary>Lines of a generation's products.jsonl (its listing count) without parsing them.</summary>
+    internal static long ReadProductsCount(string directory) =>
+        File.ReadLines(Path.Combine(directory, ProductsFile)).LongCount(l => l.Length > 0);
 }

@@ -19,14 +19,20 @@ namespace Que2Engage.Retrieval;
 public sealed class LexicalIndex : IDisposable
 {
     public const string IdField = "id", OrdinalField = "ord", TitleField = "title", DescriptionField = "description", CategoryField = "category";
+
+    /// <summary>Unscored fields that <see cref="SearchFilter"/> turns into Lucene filter queries.</summary>
+    public const string PriceField = "price", ConditionField = "condition", CategoryKeyField = "category_key",
+        SellerRatingField = "seller_rating", DistanceField = "distance_km", PhotoCountField = "photo_count";
     private static readonly (string Field, float Boost)[] SearchFields = [(TitleField, 2.0f), (CategoryField, 1.5f), (DescriptionField, 1.0f)];
 
     /// <summary>Queries are cut to this many distinct terms (Lucene caps a boolean query at 1024 clauses).</summary>
     public const int MaxQueryTerms = 64;
 
     private readonly LuceneDirectory _directory;
-    private readonly DirectoryReader _reader;
-    private readonly IndexSearcher _searcher;
+    private readonly DirectoryReader? _reader;
+    private readonly IndexSearcher? _searcher;
+    private readonly IndexWriter? _writer;
+    private readonly SearcherManager? _manager;
     private readonly MultilingualAnalyzer _analyzer = new();
 
     private LexicalIndex(LuceneDirectory directory, DirectoryReader reader)
@@ -36,7 +42,79 @@ public sealed class LexicalIndex : IDisposable
         _searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
     }
 
-    public int Count => _reader.NumDocs;
+    private LexicalIndex(LuceneDirectory directory, IndexWriter writer)
+    {
+        _directory = directory;
+        _writer = writer;
+        _manager = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());
+    }
+
+    /// <summary>Live (not deleted) documents.</summary>
+    public int Count
+    {
+        get
+        {
+            if (_reader is not null) return _reader.NumDocs;
+            var s = _manager!.Acquire();
+            try { return s.IndexReader.NumDocs; }
+            finally { _manager.Release(s); }
+        }
+    }
+
+    /// <summary>True for an index opened with <see cref="OpenWritable"/>: <see cref="Upsert"/> and <see cref="Delete"/> work.</summary>
+    public bool IsWritable => _writer is not null;
+
+    private sealed class Bm25SearcherFactory : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new BM25Similarity() };
+    }
+
+    /// <summary>The Lucene document of one listing: BM25 text fields plus the unscored fields filters run on.</summary>
+    internal static Document ToDocument(int ordinal, CatalogEntry p)
+    {
+        var doc = new Document
+        {
+            new StringField(IdField, p.ProductId, Field.Store.YES),
+            new StoredField(OrdinalField, ordinal),
+            new TextField(TitleField, p.Title, Field.Store.NO),
+            new TextField(DescriptionField, p.Description ?? "", Field.Store.NO),
+            new DoubleField(PriceField, p.Price, Field.Store.NO),
+            new StringField(ConditionField, p.Condition, Field.Store.NO),
+            new Int32Field(PhotoCountField, p.PhotoCount, Field.Store.NO),
+        };
+        if (!string.IsNullOrEmpty(p.Category))
+        {
+            doc.Add(new TextField(CategoryField, p.Category, Field.Store.NO));
+            doc.Add(new StringField(CategoryKeyField, CategoryKey(p.Category), Field.Store.NO));
+        }
+        if (p.SellerRating is double r) doc.Add(new DoubleField(SellerRatingField, r, Field.Store.NO));
+        if (p.DistanceKm is double d) doc.Add(new DoubleField(DistanceField, d, Field.Store.NO));
+        return doc;
+    }
+
+    private static string CategoryKey(string category) => category.Trim().ToLowerInvariant();
+
+    /// <summary>The Lucene filter equivalent of <see cref="SearchFilter.Matches"/>; null for an empty filter.</summary>
+    internal static Filter? ToLuceneFilter(SearchFilter? filter)
+    {
+        if (filter is null || filter.IsEmpty) return null;
+        var all = new BooleanQuery();
+        if (filter.MinPrice is not null || filter.MaxPrice is not null)
+            all.Add(NumericRangeQuery.NewDoubleRange(PriceField, filter.MinPrice, filter.MaxPrice, true, true), Occur.MUST);
+        if (filter.Conditions is { Count: > 0 } cs)
+        {
+            var any = new BooleanQuery();
+            foreach (var c in cs) any.Add(new TermQuery(new Term(ConditionField, c)), Occur.SHOULD);
+            all.Add(any, Occur.MUST);
+        }
+        if (filter.Category is not null) all.Add(new TermQuery(new Term(CategoryKeyField, CategoryKey(filter.Category))), Occur.MUST);
+        if (filter.MaxDistanceKm is double d) all.Add(NumericRangeQuery.NewDoubleRange(DistanceField, null, d, true, true), Occur.MUST);
+        if (filter.MinSellerRating is double r) all.Add(NumericRangeQuery.NewDoubleRange(SellerRatingField, r, null, true, true), Occur.MUST);
+        if (filter.HasPhoto is bool photo)
+            all.Add(photo ? NumericRangeQuery.NewInt32Range(PhotoCountField, 1, null, true, true)
+                          : NumericRangeQuery.NewInt32Range(PhotoCountField, null, 0, true, true), Occur.MUST);
+        return new QueryWrapperFilter(all);
+    }
 
     /// <summary>
     /// Writes (or, with <paramref name="append"/>, adds to) the Lucene index in <paramref name="directory"/>.
@@ -52,20 +130,66 @@ public sealed class LexicalIndex : IDisposable
             OpenMode = append ? OpenMode.APPEND : OpenMode.CREATE,
         };
         using var writer = new IndexWriter(dir, config);
-        foreach (var (ordinal, p) in products)
-        {
-            var doc = new Document
-            {
-                new StringField(IdField, p.ProductId, Field.Store.YES),
-                new StoredField(OrdinalField, ordinal),
-                new TextField(TitleField, p.Title, Field.Store.NO),
-                new TextField(DescriptionField, p.Description ?? "", Field.Store.NO),
-            };
-            if (!string.IsNullOrEmpty(p.Category)) doc.Add(new TextField(CategoryField, p.Category, Field.Store.NO));
-            writer.AddDocument(doc);
-        }
+        foreach (var (ordinal, p) in products) writer.AddDocument(ToDocument(ordinal, CatalogEntry.From(p)));
         writer.Commit();
     }
+
+    /// <summary>Writes a new Lucene index of <paramref name="entries"/> (ordinal, record) in <paramref name="directory"/>.</summary>
+    public static void Write(string directory, IEnumerable<(int Ordinal, CatalogEntry Entry)> entries)
+    {
+        using var dir = FSDirectory.Open(directory);
+        using var analyzer = new MultilingualAnalyzer();
+        using var writer = new IndexWriter(dir, new IndexWriterConfig(MultilingualAnalyzer.Version, analyzer)
+        {
+            Similarity = new BM25Similarity(),
+            OpenMode = OpenMode.CREATE,
+        });
+        foreach (var (ordinal, e) in entries) writer.AddDocument(ToDocument(ordinal, e));
+        writer.Commit();
+    }
+
+    /// <summary>
+    /// Opens a copy of the on-disk index in memory with an <see cref="IndexWriter"/> and a near-real-time searcher:
+    /// updates and deletes (Lucene's own updateDocument / deleteDocuments) are visible after <see cref="Refresh"/>,
+    /// and the on-disk index of the generation is never modified (the write-ahead log makes them durable).
+    /// </summary>
+    public static LexicalIndex OpenWritable(string directory)
+    {
+        if (!System.IO.Directory.Exists(directory))
+            throw new InvalidInputException($"{directory}: the lexical index directory does not exist.");
+        RAMDirectory ram;
+        try
+        {
+            using var disk = FSDirectory.Open(directory);
+            ram = new RAMDirectory(disk, IOContext.DEFAULT);
+        }
+        catch (Exception e) when (e is IndexNotFoundException or CorruptIndexException or IOException)
+        {
+            throw new InvalidInputException($"{directory}: not a readable Lucene index: {e.Message}", e);
+        }
+        var config = new IndexWriterConfig(MultilingualAnalyzer.Version, new MultilingualAnalyzer())
+        {
+            Similarity = new BM25Similarity(),
+            OpenMode = OpenMode.APPEND,
+        };
+        return new LexicalIndex(ram, new IndexWriter(ram, config));
+    }
+
+    /// <summary>Adds or replaces (by product id) the document of one listing. Visible after <see cref="Refresh"/>.</summary>
+    public void Upsert(int ordinal, CatalogEntry entry) =>
+        RequireWriter().UpdateDocument(new Term(IdField, entry.ProductId), ToDocument(ordinal, entry));
+
+    /// <summary>Deletes the document of <paramref name="productId"/>. Visible after <see cref="Refresh"/>.</summary>
+    public void Delete(string productId) => RequireWriter().DeleteDocuments(new Term(IdField, productId));
+
+    /// <summary>Makes every update so far visible to the next search (near-real-time reopen).</summary>
+    public void Refresh()
+    {
+        RequireWriter();
+        _manager!.MaybeRefreshBlocking();
+    }
+
+    private IndexWriter RequireWriter() => _writer ?? throw new InvalidOperationException("The lexical index was opened read-only.");
 
     /// <summary>Opens a written index memory-mapped.</summary>
     public static LexicalIndex Open(string directory)
@@ -108,11 +232,21 @@ public sealed class LexicalIndex : IDisposable
     }
 
     /// <summary>Up to <paramref name="k"/> BM25 hits, best first; empty when the query has no indexable term.</summary>
-    public IReadOnlyList<LexicalHit> Search(string query, int k)
+    public IReadOnlyList<LexicalHit> Search(string query, int k, SearchFilter? filter = null)
     {
         VectorIndexExtensions.CheckK(k);
         var terms = Analyze(query);
-        if (terms.Count == 0 || Count == 0) return [];
+        if (terms.Count == 0) return [];
+        if (_manager is null) return Search(_searcher!, terms, k, filter);
+        var searcher = _manager.Acquire();
+        try { return Search(searcher, terms, k, filter); }
+        finally { _manager.Release(searcher); }
+    }
+
+    private static IReadOnlyList<LexicalHit> Search(IndexSearcher searcher, IReadOnlyList<string> terms, int k, SearchFilter? filter)
+    {
+        int count = searcher.IndexReader.NumDocs;
+        if (count == 0) return [];
         var boolean = new BooleanQuery();
         foreach (var t in terms)
         {
@@ -121,13 +255,13 @@ public sealed class LexicalIndex : IDisposable
                 perTerm.Add(new TermQuery(new Term(field, t)) { Boost = boost });
             boolean.Add(perTerm, Occur.SHOULD);
         }
-        var top = _searcher.Search(boolean, Math.Min(k, Count));
+        var top = searcher.Search(boolean, ToLuceneFilter(filter), Math.Min(k, count));
         var hits = new LexicalHit[top.ScoreDocs.Length];
         var wanted = new HashSet<string> { IdField, OrdinalField };
         for (int i = 0; i < hits.Length; i++)
         {
             var sd = top.ScoreDocs[i];
-            var doc = _searcher.Doc(sd.Doc, wanted);
+            var doc = searcher.Doc(sd.Doc, wanted);
             hits[i] = new LexicalHit(doc.GetField(OrdinalField).GetInt32Value() ?? -1, doc.Get(IdField), sd.Score);
         }
         return hits;
@@ -135,7 +269,9 @@ public sealed class LexicalIndex : IDisposable
 
     public void Dispose()
     {
-        _reader.Dispose();
+        _manager?.Dispose();
+        _writer?.Dispose();
+        _reader?.Dispose();
         _directory.Dispose();
         _analyzer.Dispose();
     }

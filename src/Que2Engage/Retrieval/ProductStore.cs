@@ -14,6 +14,8 @@ public static class ProductStore
         using var stream = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         using var writer = new StreamWriter(stream, new UTF8Encoding(false));
         foreach (var e in entries) writer.WriteLine(JsonSerializer.Serialize(e));
+        writer.Flush();
+        stream.Flush(flushToDisk: true);
     }
 
     public static List<CatalogEntry> Read(string path)

@@ -42,13 +42,17 @@ public static class SearchPage
         ".cond-new,.cond-like-new{background:#dff5e3}.cond-fair{background:#fdf0d5}" +
         ".badge{display:inline-block;padding:0 .45em;border-radius:4px;font-size:.8em;font-weight:600}" +
         ".b-ebr{background:#e4ecff;color:#1d4ed8}.b-lexical{background:#fbe8d3;color:#9a4b00}.b-ebr-lexical{background:#efe4ff;color:#6b21a8}" +
-        ".score{color:#8a94a6}";
+        ".score{color:#8a94a6}" +
+        "fieldset.filters{flex:1 1 100%;display:flex;flex-wrap:wrap;gap:.4em 1em;border:0;margin:0;padding:.3em 0 0;font-size:.9em;color:#4a5568}" +
+        "fieldset.filters legend{float:left;font-weight:600;margin-right:.5em}label.f input[type=number]{width:6em}label.f input{font:inherit}";
 
     /// <param name="query">The query as typed (echoed into the box), or null on a first visit.</param>
     /// <param name="mode">The selected mode's wire name.</param>
     /// <param name="hits">Results, or null when nothing was searched.</param>
     /// <param name="tookMs">Search time to show with the results, if measured.</param>
-    public static string Render(string? query, string mode, IReadOnlyList<CatalogHit>? hits, string? error, int catalogSize, double? tookMs = null)
+    /// <param name="filter">The filters in effect (echoed into the filter fields).</param>
+    public static string Render(string? query, string mode, IReadOnlyList<CatalogHit>? hits, string? error, int catalogSize, double? tookMs = null,
+        SearchFilter? filter = null)
     {
         var sb = new StringBuilder(8192);
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
@@ -63,13 +67,39 @@ public static class SearchPage
         sb.Append("<label><span class=\"sr\">Retrieval mode</span><select name=\"mode\">");
         foreach (var (wire, label) in Modes)
             sb.Append("<option value=\"").Append(wire).Append('"').Append(wire == mode ? " selected" : "").Append('>').Append(HtmlEncode(label)).Append("</option>");
-        sb.Append("</select></label><button type=\"submit\">Search</button></form>");
+        sb.Append("</select></label><button type=\"submit\">Search</button>");
+        AppendFilters(sb, filter ?? SearchFilter.None);
+        sb.Append("</form>");
 
         if (error is not null) sb.Append("<p class=\"err\" id=\"error\" role=\"alert\">").Append(HtmlEncode(error)).Append("</p>");
         if (hits is not null) AppendResults(sb, query ?? "", hits, tookMs);
         else if (error is null) sb.Append("<p class=\"summary\">Type a query and press Enter.</p>");
         sb.Append("</main></body></html>");
         return sb.ToString();
+    }
+
+    /// <summary>The filter fields: the same names as the /search parameters, so the form's GET is a filtered search.</summary>
+    private static void AppendFilters(StringBuilder sb, SearchFilter f)
+    {
+        static string N(double? x) => x is double v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+        void Number(string name, string label, double? value, string step) =>
+            sb.Append("<label class=\"f\">").Append(label).Append(" <input type=\"number\" min=\"0\" step=\"").Append(step)
+              .Append("\" name=\"").Append(name).Append("\" id=\"").Append(name).Append("\" value=\"").Append(N(value)).Append("\"></label>");
+        sb.Append("<fieldset class=\"filters\"><legend>Filters</legend>");
+        Number("min_price", "Min price", f.MinPrice, "any");
+        Number("max_price", "Max price", f.MaxPrice, "any");
+        foreach (var c in new[] { "new", "like_new", "good", "fair", "unknown" })
+        {
+            bool on = f.Conditions?.Contains(c) == true;
+            sb.Append("<label class=\"f\"><input type=\"checkbox\" name=\"condition\" value=\"").Append(c).Append('"')
+              .Append(on ? " checked" : "").Append('>').Append(HtmlEncode(ConditionLabel(c))).Append("</label>");
+        }
+        sb.Append("<label class=\"f\">Category <input name=\"category\" id=\"category\" maxlength=\"200\" value=\"")
+          .Append(HtmlEncode(f.Category ?? "")).Append("\"></label>");
+        Number("max_distance_km", "Within km", f.MaxDistanceKm, "any");
+        Number("min_seller_rating", "Seller rating ≥", f.MinSellerRating, "0.1");
+        sb.Append("<label class=\"f\"><input type=\"checkbox\" name=\"has_photo\" value=\"true\"").Append(f.HasPhoto == true ? " checked" : "")
+          .Append(">With photo</label></fieldset>");
     }
 
     private static void AppendResults(StringBuilder sb, string query, IReadOnlyList<CatalogHit> hits, double? tookMs)

@@ -4,11 +4,12 @@ using Que2Engage.Retrieval;
 namespace Que2Engage.Serving;
 
 /// <summary>
-/// A validated search request (q, k, mode, ef) from a query string, or the reason it is invalid. The rules
-/// (<see cref="CheckQuery"/>, <see cref="CheckK"/>, <see cref="CheckEf"/>) are shared by the HTTP API and the CLI, which
-/// name the inputs differently (<see cref="InputNames"/>), so both accept and refuse the same requests.
+/// A validated search request (q, k, mode, ef and the <see cref="SearchFilter"/> parameters) from a query string, or
+/// the reason it is invalid. The rules (<see cref="CheckQuery"/>, <see cref="CheckK"/>, <see cref="CheckEf"/>) are
+/// shared by the HTTP API and the CLI, which name the inputs differently (<see cref="InputNames"/>), so both accept
+/// and refuse the same requests.
 /// </summary>
-public sealed record SearchRequest(string Query, int K, SearchMode Mode, int? Ef)
+public sealed record SearchRequest(string Query, int K, SearchMode Mode, int? Ef, SearchFilter? Filter = null)
 {
     /// <summary>How the inputs are called where they come from: query parameters (HTTP) or flags (CLI).</summary>
     public sealed record InputNames(string Query, string K, string Ef)
@@ -66,7 +67,10 @@ public sealed record SearchRequest(string Query, int K, SearchMode Mode, int? Ef
             if (!int.TryParse(efText, out int e) || CheckEf(e, o, InputNames.Http) is not null) return (null, CheckEf(0, o, InputNames.Http));
             ef = e;
         }
-        return (new SearchRequest(text, k, mode, ef), null);
+        SearchFilter filter;
+        try { filter = SearchFilter.Parse(name => query[name].Select(v => v ?? "").ToList()); }
+        catch (InvalidInputException e) { return (null, e.Message); }
+        return (new SearchRequest(text, k, mode, ef, filter.IsEmpty ? null : filter), null);
     }
 
     /// <summary>Whether every value of <paramref name="name"/> in a raw query string percent-decodes to valid UTF-8.</summary>

@@ -18,6 +18,8 @@ namespace Que2Engage.Serving;
 /// <item><c>GET /search?q=&amp;k=&amp;mode=&amp;ef=</c> → JSON results (<see cref="SearchHitView"/>).</item>
 /// <item><c>POST /embed</c> with <c>{"query": "..."}</c> → the query's embedding.</item>
 /// <item><c>GET /healthz</c>, <c>GET /metrics</c> (Prometheus text), <c>GET /</c> the search page.</item>
+/// <item><c>PUT</c>/<c>DELETE /products/{id}</c> with a write key (<see cref="CatalogWriteEndpoints"/>); /search and the page take
+/// the <see cref="SearchFilter"/> parameters.</item>
 /// </list>
 /// Every input is bounded (query ≤ 512 chars, 1 ≤ k ≤ 1000, known mode, ef, body size); a bad request gets 400 with
 /// an RFC 7807 problem body. Without a model only lexical search is served.
@@ -28,6 +30,8 @@ public static class SearchServer
     {
         options ??= new SearchServerOptions();
         if (model is not null) index.CheckModel(model);
+        if (options.WriteKey is not null && (model is null || !index.IsWritable))
+            throw new InvalidInputException("Writes need a model (to embed listings) and an index opened for writing.");
         if (!IPAddress.TryParse(options.Host, out var address))
             throw new InvalidInputException($"--host: '{options.Host}' is not an IP address.");
         if (options.Port < 0 || options.Port > 65535) throw new InvalidInputException($"--port must be in 0..65535 (got {options.Port}).");
@@ -70,6 +74,7 @@ public static class SearchServer
                 var route = ctx.Request.Path.Value switch
                 {
                     "/search" or "/embed" or "/healthz" or "/metrics" or "/" => ctx.Request.Path.Value!,
+                    { } p when p.StartsWith(CatalogWriteEndpoints.Route + "/", StringComparison.Ordinal) => CatalogWriteEndpoints.Route,
                     _ => "other",
                 };
                 metrics.Record(route, ctx.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
@@ -89,7 +94,9 @@ public static class SearchServer
                 return BadRequest($"mode '{r.Mode.ToWire()}' needs a model and the server has none; use mode=lexical.");
             long start = Stopwatch.GetTimestamp();
             var vector = r.Mode == SearchMode.Lexical ? null : index.EmbedQuery(model!, r.Query);
-            var hits = await index.SearchAsync(r.Query, vector, r.K, r.Mode, r.Ef, ctx.RequestAborted);
+            IReadOnlyList<CatalogHit> hits;
+            try { hits = await index.SearchAsync(r.Query, vector, r.K, r.Mode, r.Ef, ctx.RequestAborted, r.Filter); }
+            catch (InvalidInputException e) { return BadRequest(e.Message); }
             return Results.Json(new SearchResponse(r.Query, r.Mode.ToWire(), r.K, Stopwatch.GetElapsedTime(start).TotalMilliseconds,
                 hits.Select(SearchHitView.From).ToList()));
         });
@@ -130,15 +137,17 @@ public static class SearchServer
                 else
                 {
                     long start = Stopwatch.GetTimestamp();
-                    hits = await index.SearchAsync(r.Query, r.Mode == SearchMode.Lexical ? null : index.EmbedQuery(model!, r.Query), r.K, r.Mode, r.Ef, ctx.RequestAborted);
+                    hits = await index.SearchAsync(r.Query, r.Mode == SearchMode.Lexical ? null : index.EmbedQuery(model!, r.Query), r.K, r.Mode, r.Ef, ctx.RequestAborted, r.Filter);
                     tookMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 }
             }
             if (error is not null) status = 400;
             ctx.Response.Headers.ContentSecurityPolicy = SearchPage.ContentSecurityPolicy;
             ctx.Response.Headers.XContentTypeOptions = "nosniff";
-            return Results.Content(SearchPage.Render(ctx.Request.Query["q"].ToString(), modeText, hits, error, index.Count, tookMs), "text/html; charset=utf-8", statusCode: status);
+            return Results.Content(SearchPage.Render(ctx.Request.Query["q"].ToString(), modeText, hits, error, index.Count, tookMs, parsed.Request?.Filter), "text/html; charset=utf-8", statusCode: status);
         });
+
+        CatalogWriteEndpoints.Map(app, index, model, options, metrics);
 
         return app;
     }

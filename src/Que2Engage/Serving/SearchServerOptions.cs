@@ -19,4 +19,8 @@ public sealed record SearchServerOptions
     public int MaxUrlLength { get; init; } = 8 * 1024;
     /// <summary>Largest accepted request body (POST /embed) in bytes.</summary>
     public long MaxRequestBodyBytes { get; init; } = 16 * 1024;
+    /// <summary>Bearer key of PUT/DELETE /products/{id}; null = writes are off. Needs a writable index and a model.</summary>
+    public string? WriteKey { get; init; }
+    /// <summary>Largest accepted product record body (image embeddings make records larger than queries).</summary>
+    public long MaxWriteBodyBytes { get; init; } = 1024 * 1024;
 }

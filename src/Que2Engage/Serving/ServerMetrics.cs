@@ -22,6 +22,18 @@ public sealed class ServerMetrics
         _latency.GetOrAdd(route, _ => new Histogram()).Observe(seconds);
     }
 
+    private readonly ConcurrentDictionary<string, long[]> _writes = new();
+    private readonly ConcurrentDictionary<string, long[]> _writeRejects = new();
+
+    /// <summary>Counts an acknowledged catalog write (<paramref name="op"/>: upsert or delete).</summary>
+    public void RecordWrite(string op) => Interlocked.Increment(ref _writes.GetOrAdd(op, _ => new long[1])[0]);
+
+    /// <summary>Counts a refused write by reason (unauthorized, forbidden, disabled, invalid, failed).</summary>
+    public void RecordWriteReject(string reason) => Interlocked.Increment(ref _writeRejects.GetOrAdd(reason, _ => new long[1])[0]);
+
+    public long WriteCount(string op) => _writes.TryGetValue(op, out var c) ? Interlocked.Read(ref c[0]) : 0;
+    public long WriteRejectCount(string reason) => _writeRejects.TryGetValue(reason, out var c) ? Interlocked.Read(ref c[0]) : 0;
+
     public long RequestCount(string route, int status) => _requests.TryGetValue((route, status), out var c) ? Interlocked.Read(ref c[0]) : 0;
 
     public string ToPrometheusText()
@@ -33,6 +45,12 @@ public sealed class ServerMetrics
         sb.Append("# HELP q2e_http_request_duration_seconds Request latency by route.\n# TYPE q2e_http_request_duration_seconds histogram\n");
         foreach (var (route, h) in _latency.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             h.Write(sb, route);
+        sb.Append("# HELP q2e_catalog_writes_total Acknowledged catalog writes (on disk and searchable) by operation.\n# TYPE q2e_catalog_writes_total counter\n");
+        foreach (var (op, c) in _writes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            sb.Append(CultureInfo.InvariantCulture, $"q2e_catalog_writes_total{{op=\"{op}\"}} {Interlocked.Read(ref c[0])}\n");
+        sb.Append("# HELP q2e_catalog_write_rejects_total Refused catalog writes by reason.\n# TYPE q2e_catalog_write_rejects_total counter\n");
+        foreach (var (reason, c) in _writeRejects.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            sb.Append(CultureInfo.InvariantCulture, $"q2e_catalog_write_rejects_total{{reason=\"{reason}\"}} {Interlocked.Read(ref c[0])}\n");
         return sb.ToString();
     }
 

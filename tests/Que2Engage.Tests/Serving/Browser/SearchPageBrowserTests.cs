@@ -127,6 +127,27 @@ public sealed class SearchPageBrowserTests(BrowserFixture fixture) : IClassFixtu
     }
 
     [ChromiumFact]
+    public async Task FilterFieldsNarrowTheResultsAndStayFilledIn()
+    {
+        var page = await fixture.PageAsync();
+        await page.GoToAsync(fixture.BaseUrl + "/");
+        await page.Cdp.EvaluateAsync("document.querySelector('#max_price').value = '100'");
+        await page.Cdp.EvaluateAsync("document.querySelector('input[name=condition][value=good]').checked = true");
+        await page.ClickAsync("#q");
+        await page.TypeAsync("bike");
+        await page.PressEnterAndWaitForLoadAsync();
+
+        var rows = await page.ResultRowsAsync();
+        Assert.NotEmpty(rows);
+        Assert.Contains(rows, r => r.ProductId == "p6");                 // the kids bike, 60
+        Assert.DoesNotContain(rows, r => r.ProductId == "p5");           // the mountain bike, 350
+        Assert.All(rows, r => Assert.True(double.Parse(r.Price, System.Globalization.CultureInfo.InvariantCulture) <= 100));
+        Assert.All(rows, r => Assert.Equal("good", r.Condition));
+        Assert.Contains("max_price=100", await page.LocationAsync());
+        Assert.Equal("100", (await page.Cdp.EvaluateAsync("document.querySelector('#max_price').value")).GetString());
+    }
+
+    [ChromiumFact]
     public async Task MarkupInTitlesAndQueriesIsShownAsTextAndNeverRuns()
     {
         var page = await fixture.PageAsync();
