@@ -89,14 +89,14 @@ public sealed partial class CatalogIndex
     public float[] EmbedProduct(IEmbeddingModel model, Product product)
     {
         CheckModel(model);
-        return EmbeddingChecks.Normalised(model.EmbedProducts([product])[0], Dimension, $"product '{product.ProductId}'");
+        return EmbeddingChecks.Normalised(model.EmbedProducts([product])[0], Dimension, $"product '{product.ProductId}'", extra: model.ExtraCoordinates);
     }
 
     /// <summary>Adds or replaces a listing; completes once it is on disk and searchable. True when it replaced one.</summary>
     public Task<bool> UpsertAsync(CatalogEntry entry, float[] vector)
     {
         if (string.IsNullOrEmpty(entry.ProductId)) throw new InvalidInputException("product_id: must be a non-empty string");
-        var normalised = EmbeddingChecks.Normalised(vector, Dimension, $"product '{entry.ProductId}'");
+        var normalised = EmbeddingChecks.Normalised(vector, Dimension, $"product '{entry.ProductId}'", extra: Manifest.ExtraCoordinates);
         return Enqueue(new Pending(PendingKind.Write, new CatalogWrite(0, CatalogOp.Upsert, entry.ProductId, entry, normalised)));
     }
 

@@ -152,7 +152,7 @@ public sealed partial class CatalogIndex : IDisposable
     public async Task<IReadOnlyList<CatalogHit>> SearchAsync(string query, float[]? queryVector, int k, SearchMode mode = SearchMode.Hybrid,
         int? ef = null, CancellationToken cancellationToken = default, SearchFilter? filter = null)
     {
-        if (queryVector is not null) queryVector = EmbeddingChecks.Normalised(queryVector, Dimension, "query vector", fromUser: true);
+        if (queryVector is not null) queryVector = EmbeddingChecks.Normalised(queryVector, Dimension, "query vector", fromUser: true, extra: Manifest.ExtraCoordinates);
         if (filter is { IsEmpty: false } && mode != SearchMode.Ebr && !Manifest.FilterFields)
             throw new InvalidInputException($"{Directory}: this index was built before search filters existed; rebuild it with 'index' (or filter with mode ebr).");
         CatalogState state;
@@ -228,6 +228,7 @@ public sealed partial class CatalogIndex : IDisposable
                 ModelPath = options.ModelPath is null ? null : Path.GetFullPath(options.ModelPath),
                 ModelId = model.Identity,
                 Dimension = dim,
+                ExtraCoordinates = model.ExtraCoordinates,
                 Products = products.Count,
                 VectorKind = vectors.Kind,
                 HnswM = options.Kind == VectorIndexKind.Hnsw ? options.M : null,

@@ -27,6 +27,8 @@ public sealed record IndexManifest
     /// </summary>
     [JsonPropertyName("model_id")] public string? ModelId { get; init; }
     [JsonPropertyName("dimension")] public int Dimension { get; init; }
+    /// <summary>Trailing vector coordinates outside the unit-length embedding (1: the model's engagement prior; see IEmbeddingModel.ExtraCoordinates).</summary>
+    [JsonPropertyName("extra_coordinates")] public int ExtraCoordinates { get; init; }
     [JsonPropertyName("products")] public int Products { get; init; }
     [JsonPropertyName("vector_kind")] public string VectorKind { get; init; } = FlatIndex.KindName;
     [JsonPropertyName("hnsw_m")] public int? HnswM { get; init; }

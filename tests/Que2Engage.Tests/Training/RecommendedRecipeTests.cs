@@ -183,4 +183,30 @@ public sealed class RecommendedRecipeTests : IDisposable
         Assert.Contains("--engaged-fraction", e.Message);
         Assert.Equal(6, Trainer.Train(world.Products, world.Train, options with { Steps = 6, Resume = true }, Dir("r")).Steps);
     }
+
+    [Fact]
+    public void TheIndexServesThePriorCoordinateAndTheWeightMovesEngagingListingsUp()
+    {
+        var world = new ToyWorld();
+        Trainer.Train(world.Products, world.Train, Recommended() with { Steps = 60 }, Dir("m"));
+        using var model = ModelStore.Load(Dir("m"));
+        Que2Engage.Retrieval.CatalogIndex.Build(world.Products, model, Dir("idx"), new Que2Engage.Retrieval.IndexBuildOptions { ModelPath = Dir("m") });
+        using var index = Que2Engage.Retrieval.CatalogIndex.Open(Dir("idx"));
+        Assert.Equal(1, index.Manifest.ExtraCoordinates);
+        Assert.Equal(model.Dimension, index.Manifest.Dimension);
+
+        double EngagedShare(double w)
+        {
+            model.EngagementWeight = w;
+            var hits = index.Search("sofa", index.EmbedQuery(model, "sofa"), 10, Que2Engage.Retrieval.SearchMode.Ebr);
+            // The served score is κ + w·g/s: the query's last coordinate is w, the document's g/s.
+            var docs = model.EmbedProducts(hits.Select(h => world.Products.First(p => p.ProductId == h.Product.ProductId)).ToList());
+            var q = model.EmbedQueries(["sofa"])[0];
+            for (int i = 0; i < hits.Count; i++)
+                Assert.Equal(q.Zip(docs[i], (a, b) => (double)a * b).Sum(), hits[i].EbrScore!.Value, 3);
+            return hits.Count(h => int.Parse(h.Product.ProductId.Split('-')[1]) % 2 == 0) / (double)hits.Count;
+        }
+        // The toy's engaged listings are the cheap ones (even k): weighting the prior can only bring more of them up.
+        Assert.True(EngagedShare(1) >= EngagedShare(0), "w = 1 should rank engaging listings at least as high as w = 0");
+    }
 }
