@@ -41,7 +41,19 @@ public static class AblationRunner
         var lambdaCells = RunCells(lambdaVariants, data, truth, options, store, progress, ct);
 
         var files = new List<string>();
-        var rows = AblationTable.Aggregate(rowCells.Select(c => new AblationCell(c.Row, c.Seed, c.Result)));
+        var cells = rowCells.Select(c => new AblationCell(c.Row, c.Seed, c.Result)).ToList();
+        if (truth is not null)
+        {
+            // The world's reference rows (exact, seed-independent; one cell per seed so they aggregate like the rest).
+            foreach (var kind in Enum.GetValues<OracleKind>())
+            {
+                progress.Begin($"oracle {kind.ToString().ToLowerInvariant()}", 1);
+                var oracle = Evaluator.EvaluateOracle(kind, truth, data.Products, data.EvalImpressions, data.Relevance,
+                    options.Evaluation, (stage, fraction) => progress.Report(fraction, stage));
+                cells.AddRange(options.Seeds.Select(seed => new AblationCell($"oracle {kind.ToString().ToLowerInvariant()}", seed, oracle)));
+            }
+        }
+        var rows = AblationTable.Aggregate(cells);
         AblationTable.Write(options.OutputDirectory, rows);
         files.Add(Path.Combine(options.OutputDirectory, "ablation.md"));
         files.Add(Path.Combine(options.OutputDirectory, "ablation.json"));

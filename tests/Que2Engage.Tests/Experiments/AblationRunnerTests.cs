@@ -52,7 +52,11 @@ public sealed class AblationRunnerTests : IDisposable
         var first = new RecordingProgress();
         var report = AblationRunner.Run(dataset, truth, options, first);
 
-        Assert.Equal(2, report.Rows.Count);
+        // Two model rows and the world's two reference rows.
+        Assert.Equal(["Que2Search", "Que2Engage w/ multitask + modality dropout", "oracle relevance", "oracle engagement"], report.Rows.Select(r => r.Name));
+        Assert.Equal(1.0, report.Rows[2].Metrics["relevance_auc"].Mean);   // the true r separates r = 2 from r ≤ 1 exactly
+        Assert.Equal(1.0, report.Rows[2].Metrics["ndcg_at_10"].Mean, 9);
+        Assert.True(report.Rows[3].Metrics["engagement_auc"].Mean > report.Rows[0].Metrics["engagement_auc"].Mean);
         Assert.Single(report.LambdaRows);
         Assert.Equal(3, first.Tasks.Where(t => t.StartsWith("train ", StringComparison.Ordinal)).Distinct().Count());
         foreach (var f in report.Files) Assert.True(File.Exists(f), f);
@@ -61,7 +65,7 @@ public sealed class AblationRunnerTests : IDisposable
 
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(options.OutputDirectory, "ablation.json")))!;
         var rows = json is JsonArray a ? a : json["rows"]!.AsArray();
-        Assert.Equal(2, rows.Count);
+        Assert.Equal(4, rows.Count);
         foreach (var row in rows)
         {
             Assert.False(string.IsNullOrEmpty(row!["name"]!.GetValue<string>()));
