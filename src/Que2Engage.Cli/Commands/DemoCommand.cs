@@ -31,14 +31,20 @@ public static class DemoCommand
             };
             var report = SpectreExperimentProgress.Run(progress => DemoWorkflow.Run(options, progress));
             o.WriteLine();
-            o.WriteLine("Que2Search vs Que2Engage (held-out data of the simulated marketplace):");
-            var table = new Table().AddColumn("metric").AddColumn(new TableColumn("Que2Search").RightAligned())
-                .AddColumn(new TableColumn("Que2Engage").RightAligned()).AddColumn(new TableColumn("paper").RightAligned());
+            o.WriteLine("Que2Search vs Que2Engage (held-out data of the simulated marketplace; oracle rows: the world's true relevance / engagement as the score):");
+            var table = new Table().AddColumn("metric");
+            foreach (var name in new[] { "Que2Search", "Que2Engage (recommended)", "Que2Engage (paper's recipe)", "oracle relevance", "oracle engagement", "paper" })
+                table.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());
             foreach (string key in Evaluation.EvaluationResult.MetricKeys)
             {
-                string paper = Evaluation.PaperReference.Show(Evaluation.PaperReference.OnlineAbDelta(key) ?? Evaluation.PaperReference.Table1("Que2Search", key));
-                table.AddRow(Markup.Escape(Evaluation.MetricNames.Display(key)), Evaluation.MetricNames.Value(report.Que2Search.Metric(key)),
-                    Evaluation.MetricNames.Value(report.Que2Engage.Metric(key)), Markup.Escape(paper));
+                // The paper's number for the full model: its Table 1 value, or its online A/B change.
+                string paper = Evaluation.PaperReference.Show(Evaluation.PaperReference.OnlineAbDelta(key)
+                    ?? Evaluation.PaperReference.Table1(Experiments.ModelVariant.Que2EngageFull.Name, key));
+                table.AddRow(Markup.Escape(Evaluation.MetricNames.Display(key)),
+                    Evaluation.MetricNames.Value(report.Que2Search.Metric(key)), Evaluation.MetricNames.Value(report.Que2Engage.Metric(key)),
+                    Evaluation.MetricNames.Value(report.PaperQue2Engage.Metric(key)),
+                    Evaluation.MetricNames.Value(report.Oracles[Evaluation.OracleKind.Relevance].Metric(key)),
+                    Evaluation.MetricNames.Value(report.Oracles[Evaluation.OracleKind.Engagement].Metric(key)), Markup.Escape(paper));
             }
             AnsiConsole.Write(table);
             foreach (var check in report.Checks)
