@@ -18,4 +18,8 @@ public sealed record EvaluationOptions
     /// <summary>Builds the nearest-neighbour search over the (normalised) catalogue embeddings; null = exact
     /// brute-force top-k (<see cref="ExactTopKSearch"/>).</summary>
     public Func<float[][], INearestNeighbourSearch>? SearchFactory { get; init; }
+
+    /// <summary>Also score the rated pairs with BM25 and with the hybrid RRF of BM25 and the model's vectors
+    /// (<see cref="LexicalBaselines"/>; <see cref="EvaluationResult.Lexical"/>).</summary>
+    public bool LexicalBaselines { get; init; }
 }

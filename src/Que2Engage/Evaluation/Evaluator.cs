@@ -50,6 +50,14 @@ public static class Evaluator
         double relevanceAuc = RocAuc.Compute(relScores, relLabels);
         if (double.IsNaN(relevanceAuc)) notes.Add(UndefinedAucNote("relevance_auc", "rated pairs", "rating 2", "rating 0–1", relLabels));
 
+        LexicalBaselineResult? lexical = null;
+        if (options.LexicalBaselines && relevance.Count > 0)
+        {
+            progress.Report("bm25 and hybrid", 0);
+            lexical = LexicalBaselines.Score(products, productVectors, queryVectors, relevance);
+            progress.Report("bm25 and hybrid", 1);
+        }
+
         // Retrieval over the whole catalogue.
         List<string> retrievalQueries = SampleQueries(distinctQueries, options, notes);
         int[] recallKs = options.RecallKs.Distinct().Order().ToArray();
@@ -106,6 +114,7 @@ public static class Evaluator
             Queries = scored.Count,
             Pairs = engScores.Count + relScores.Count,
             Notes = notes,
+            Lexical = lexical,
             RecallAtK = recallMeans,
             EngagementScores = engScores,
             EngagementLabels = engLabels,

@@ -18,23 +18,26 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
     private readonly ContextEncoder? context;
     private readonly AttentionFusion fusion;
     private readonly Linear projection;
+    private readonly bool _meanPooling;
 
     public Que2SearchDocumentTower(ModelConfig c) : base(nameof(Que2SearchDocumentTower))
     {
-        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel);
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel, c.EmbeddingNormEpsilon);
         textEncoder = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.Que2SearchTextLayers, c.Dropout);
         titleTrigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
         images = new ImageSetEncoder(c.ImageDim, c.DModel);
         context = c.ContextEncoder ? new ContextEncoder(ContextFeatures.Dimension, c.DModel) : null;
         fusion = new AttentionFusion(c.DModel);
         projection = nn.Linear(c.DModel, c.Dim);
+        _meanPooling = c.MeanPooling;
         RegisterComponents();
     }
 
     public override Tensor forward(DocumentInputs d)
     {
         long b = d.Tokens.shape[0];
-        var text = textEncoder.call(embed.call(d.Tokens), d.Tokens.eq(0)).select(1, 0);
+        var padding = d.Tokens.eq(0);
+        var text = TransformerStack.Pool(textEncoder.call(embed.call(d.Tokens), padding), padding, _meanPooling);
         var vectors = new List<Tensor> { text, titleTrigrams.call(d.TitleTrigrams), images.call(d.Images, d.ImageMask) };
         var present = new List<Tensor> { ones(b, 1, ScalarType.Bool), ones(b, 1, ScalarType.Bool), d.ImageMask.any(1).unsqueeze(1) };
         if (context is not null)
