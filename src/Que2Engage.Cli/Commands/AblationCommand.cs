@@ -22,9 +22,10 @@ public static class AblationCommand
         var rows = new Option<string?>("--rows") { Description = "Comma-separated rows to run: 1–7 the paper's Table 1, 8 the recommended Que2Engage (default all)." };
         var lambdas = new Option<string?>("--lambdas") { Description = "λ1 values for the relevance–engagement trade-off sweep, e.g. 0.2,0.5,0.8,0.95,1.0 (λ2 = 1 − λ1)." };
         var maxQueries = new Option<int>("--max-queries") { Description = "Cap on held-out queries for retrieval metrics.", DefaultValueFactory = _ => 1000 };
+        var baseline = new Option<string[]>("--baseline") { Description = "Add a frozen encoder as a row, evaluated with no training: pretrained-minilm (all-MiniLM-L6-v2). Repeatable.", AllowMultipleArgumentsPerToken = true };
         var c = new Command("ablation", "Reproduce the paper's Table 1 (seven rows × seeds, mean ± std) and optionally a λ trade-off sweep. Resumable: finished cells are skipped.")
         {
-            data, output, seeds, steps, preset, threads, rows, lambdas, maxQueries,
+            data, output, seeds, steps, preset, threads, rows, lambdas, maxQueries, baseline,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
@@ -43,6 +44,7 @@ public static class AblationCommand
                 Rows = SelectRows(p.GetValue(rows)),
                 Lambdas = ParseLambdas(p.GetValue(lambdas)),
                 Evaluation = new EvaluationOptions { MaxQueries = p.GetValue(maxQueries), EngagementWeights = DemoWorkflow.ServingWeights },
+                Baselines = p.GetValue(baseline) ?? [],
             };
             var report = SpectreExperimentProgress.Run(progress => AblationRunner.Run(dataset, truth, options, progress));
             o.WriteLine(AblationTable.ToMarkdown(report.Rows));

@@ -3,6 +3,7 @@ using Que2Engage.Data;
 using Que2Engage.Evaluation;
 using Que2Engage.Evaluation.Plots;
 using Que2Engage.Modeling;
+using Que2Engage.Modeling.Pretrained;
 using Que2Engage.Simulation;
 using Spectre.Console;
 
@@ -14,7 +15,7 @@ public static class EvaluateCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "Data directory (products, eval/impressions, eval/relevance; world.json when simulated).", Required = true };
-        var model = new Option<string>("--model") { Description = "Trained model directory.", Required = true };
+        var model = new Option<string>("--model") { Description = $"Trained model directory, or {PretrainedSentenceEncoder.MiniLmModelName} (all-MiniLM-L6-v2 from its NuGet package, used as is: mean-pooled, normalised sentence embeddings of query and product text, no training).", Required = true };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file." };
         var plots = new Option<string?>("--plots") { Description = "Write ROC curves and score distributions (PNG) to this directory." };
         var maxQueries = new Option<int>("--max-queries") { Description = "Cap on held-out queries for the retrieval metrics (seeded sample).", DefaultValueFactory = _ => 1000 };
@@ -22,9 +23,11 @@ public static class EvaluateCommand
         var weights = new Option<string?>("--engagement-weights") { Description = "Models with the engagement prior: also report every metric at these query weights w (comma-separated, e.g. 0,0.5,1); w = 0 ranks by relevance alone, 1 by the engagement logit." };
         var weight = new Option<double?>("--engagement-weight") { Description = "Models with the engagement prior: the query weight w of the main result (default: the model's, 1)." };
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
+        var lexical = new Option<bool>("--lexical") { Description = "Also score the rated pairs with BM25 and with the hybrid (RRF of BM25 and this model's vectors)." };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var c = new Command("evaluate", "Evaluate a model: engagement AUC, relevance AUC, recall@10/100, NDCG@10, expected engagement@10.")
         {
-            data, model, json, plots, maxQueries, seed, weights, weight, lenient,
+            data, model, json, plots, maxQueries, seed, weights, weight, lenient, lexical, threads,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
@@ -38,11 +41,14 @@ public static class EvaluateCommand
             IGroundTruth? truth = File.Exists(worldPath) ? World.Load(worldPath) : null;
             if (truth is null)
                 o.WriteLine("no world.json: real data, so recall and NDCG use the rated pairs only and expected engagement is unavailable");
-            using var trained = ModelStore.Load(p.GetValue(model)!);
-            if (p.GetValue(weight) is double w) trained.EngagementWeight = CheckWeight(w, "--engagement-weight");
+            if (p.GetValue(threads) < 0) throw new InvalidInputException("--threads must be ≥ 0");
+            TorchRuntime.Configure(p.GetValue(threads));
+            var trained = LoadModel(p.GetValue(model)!);
+            using var owner = trained as IDisposable;
+            IndexCommand.SetEngagementWeight(trained, p.GetValue(weight));
             var options = new EvaluationOptions
             {
-                MaxQueries = p.GetValue(maxQueries), Seed = p.GetValue(seed),
+                MaxQueries = p.GetValue(maxQueries), Seed = p.GetValue(seed), LexicalBaselines = p.GetValue(lexical),
                 EngagementWeights = ParseWeights(p.GetValue(weights)),
             };
             var result = SpectreExperimentProgress.Run(progress =>
@@ -113,11 +119,22 @@ public static class EvaluateCommand
         AnsiConsole.Write(table);
     }
 
+    /// <summary>A model directory, or the name of a pretrained encoder used as is.</summary>
+    public static IEmbeddingModel LoadModel(string model) =>
+        string.Equals(model, PretrainedSentenceEncoder.MiniLmModelName, StringComparison.OrdinalIgnoreCase) && !Directory.Exists(model)
+            ? PretrainedSentenceEncoder.LoadMiniLm()
+            : ModelStore.Load(model);
+
     public static void Print(TextWriter o, EvaluationResult result)
     {
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         foreach (string key in EvaluationResult.MetricKeys)
             table.AddRow(Markup.Escape(MetricNames.Display(key)), MetricNames.Value(result.Metric(key)));
+        if (result.Lexical is { } lex)
+        {
+            table.AddRow("relevance AUC, BM25 (same pairs)", MetricNames.Value(lex.Bm25RelevanceAuc));
+            table.AddRow("relevance AUC, hybrid RRF (same pairs)", MetricNames.Value(lex.HybridRelevanceAuc));
+        }
         table.AddRow("queries", result.Queries.ToString("N0"));
         table.AddRow("pairs", result.Pairs.ToString("N0"));
         AnsiConsole.Write(table);

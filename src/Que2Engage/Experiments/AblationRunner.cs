@@ -2,6 +2,7 @@ using Que2Engage.Data;
 using Que2Engage.Evaluation;
 using Que2Engage.Evaluation.Plots;
 using Que2Engage.Training;
+using Que2Engage.Modeling.Pretrained;
 
 namespace Que2Engage.Experiments;
 
@@ -17,6 +18,11 @@ public sealed record AblationOptions
     /// <summary>λ1 values of the trade-off sweep (empty = no sweep).</summary>
     public IReadOnlyList<double> Lambdas { get; init; } = [];
     public EvaluationOptions Evaluation { get; init; } = new();
+    /// <summary>
+    /// Frozen encoders evaluated as extra rows with no training (e.g. <see cref="PretrainedSentenceEncoder.MiniLmModelName"/>),
+    /// so the table shows what "no training" scores. Deterministic, so evaluated once (seed 1) and cached like a cell.
+    /// </summary>
+    public IReadOnlyList<string> Baselines { get; init; } = [];
 }
 
 /// <summary>What an ablation produced.</summary>
@@ -37,6 +43,7 @@ public static class AblationRunner
         var store = new ResultStore(Path.Combine(options.OutputDirectory, "cells"));
 
         var rowCells = RunCells(options.Rows, data, truth, options, store, progress, ct);
+        rowCells.AddRange(RunBaselines(data, truth, options, store, progress, ct));
         var lambdaVariants = options.Lambdas.Select(ModelVariant.LambdaPoint).ToList();
         var lambdaCells = RunCells(lambdaVariants, data, truth, options, store, progress, ct);
 
@@ -101,6 +108,33 @@ public static class AblationRunner
     }
 
     private sealed record Cell(string Row, int Seed, EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss);
+
+    /// <summary>The row name of a frozen baseline.</summary>
+    public static string BaselineRowName(string model) => $"{model} (frozen, no training)";
+
+    private static IEnumerable<Cell> RunBaselines(MarketplaceDataset data, IGroundTruth? truth, AblationOptions options,
+        ResultStore store, IExperimentProgress progress, CancellationToken ct)
+    {
+        foreach (string model in options.Baselines)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!string.Equals(model, PretrainedSentenceEncoder.MiniLmModelName, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidInputException($"--baseline: unknown frozen encoder '{model}' (known: {PretrainedSentenceEncoder.MiniLmModelName})");
+            string row = BaselineRowName(PretrainedSentenceEncoder.MiniLmModelName);
+            if (store.TryLoad(row, 1) is { } stored)
+            {
+                yield return new Cell(row, 1, stored.Result, stored.Loss);
+                continue;
+            }
+            progress.Begin(row, 1);
+            EvaluationResult result;
+            using (var encoder = PretrainedSentenceEncoder.LoadMiniLm())
+                result = Evaluator.Evaluate(encoder, data.Products, data.EvalImpressions, data.Relevance, truth,
+                    options.Evaluation with { Seed = 1 }, (stage, fraction) => progress.Report(fraction, stage));
+            store.Save(row, 1, result);
+            yield return new Cell(row, 1, result, []);
+        }
+    }
 
     private static List<Cell> RunCells(IReadOnlyList<ModelVariant> variants, MarketplaceDataset data, IGroundTruth? truth,
         AblationOptions options, ResultStore store, IExperimentProgress progress, CancellationToken ct)

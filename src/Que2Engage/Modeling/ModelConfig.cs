@@ -22,6 +22,16 @@ public sealed record ModelConfig
     public int FusionLayers { get; init; } = 2;
     /// <summary>Text-encoder layers of the Que2Search document tower (Que2Search uses 2).</summary>
     public int Que2SearchTextLayers { get; init; } = 2;
+    /// <summary>
+    /// Query tower and Que2Search text encoder output: the mean of the non-[PAD] token outputs instead of [CLS] — what
+    /// sentence encoders such as all-MiniLM-L6-v2 are trained to produce (set by <c>train --init minilm</c>).
+    /// </summary>
+    public bool MeanPooling { get; init; }
+    /// <summary>
+    /// ε of the token-embedding LayerNorm (libtorch's default 1e-5; a BERT checkpoint's 1e-12 when initialised from one —
+    /// its summed embeddings have a variance near 1e-3, where 1e-5 would shift every normalised value by ~0.5 %).
+    /// </summary>
+    public double EmbeddingNormEpsilon { get; init; } = 1e-5;
     /// <summary>D: embedding dimension of both towers.</summary>
     public int Dim { get; init; } = 128;
     public double Dropout { get; init; }
@@ -87,6 +97,7 @@ public sealed record ModelConfig
         Require(FusionLayers >= 1, $"fusion layers must be ≥ 1 (got {FusionLayers})");
         Require(Que2SearchTextLayers >= 1, $"que2search text layers must be ≥ 1 (got {Que2SearchTextLayers})");
         Require(Dim > 0, $"dim must be > 0 (got {Dim})");
+        Require(EmbeddingNormEpsilon > 0 && EmbeddingNormEpsilon < 1, $"embedding LayerNorm ε must be in (0, 1) (got {EmbeddingNormEpsilon})");
         Require(Dropout is >= 0 and < 1, $"dropout must be in [0, 1) (got {Dropout})");
         Require(QueryMaxTokens >= 2 && DocMaxTokens >= 2, "max tokens must be ≥ 2");
         Require(MaxImages >= 1, $"max images must be ≥ 1 (got {MaxImages})");

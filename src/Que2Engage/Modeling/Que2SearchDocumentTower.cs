@@ -22,18 +22,18 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
     private readonly Linear projection;
     private readonly ContextEncoder? priorContext;
     private readonly Sequential? priorHead;
-    private readonly int _dim;
+    private readonly bool _meanPooling;
 
     public Que2SearchDocumentTower(ModelConfig c) : base(nameof(Que2SearchDocumentTower))
     {
-        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel);
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel, c.EmbeddingNormEpsilon);
         textEncoder = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.Que2SearchTextLayers, c.Dropout);
         titleTrigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
         images = new ImageSetEncoder(c.ImageDim, c.DModel);
         context = c.ContextEncoder ? new ContextEncoder(ContextFeatures.Dimension, c.DModel) : null;
         fusion = new AttentionFusion(c.DModel);
         projection = nn.Linear(c.DModel, c.Dim);
-        _dim = c.Dim;
+        _meanPooling = c.MeanPooling;
         if (c.EngagementPrior)
         {
             // The engagement prior reads the context features (their own encoder, outside the embedding's fusion)
@@ -47,7 +47,8 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
     public override Tensor forward(DocumentInputs d)
     {
         long b = d.Tokens.shape[0];
-        var text = textEncoder.call(embed.call(d.Tokens), d.Tokens.eq(0)).select(1, 0);
+        var padding = d.Tokens.eq(0);
+        var text = TransformerStack.Pool(textEncoder.call(embed.call(d.Tokens), padding), padding, _meanPooling);
         var vectors = new List<Tensor> { text, titleTrigrams.call(d.TitleTrigrams), images.call(d.Images, d.ImageMask) };
         var present = new List<Tensor> { ones(b, 1, ScalarType.Bool), ones(b, 1, ScalarType.Bool), d.ImageMask.any(1).unsqueeze(1) };
         if (context is not null)

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Que2Engage.Modeling;
 
 /// <summary>
-/// Query tower (both models): tokens → token+position embeddings → transformer encoder → [CLS]; hashed character
+/// Query tower (both models): tokens → token+position embeddings → transformer encoder → [CLS] (or the token mean, <see cref="ModelConfig.MeanPooling"/>); hashed character
 /// trigrams → EmbeddingBag; concatenate → MLP → D, L2-normalised.
 /// </summary>
 public sealed class QueryTower : nn.Module<QueryInputs, Tensor>
@@ -14,20 +14,22 @@ public sealed class QueryTower : nn.Module<QueryInputs, Tensor>
     private readonly TransformerStack encoder;
     private readonly TrigramBag trigrams;
     private readonly Sequential head;
+    private readonly bool _meanPooling;
 
     public QueryTower(ModelConfig c) : base(nameof(QueryTower))
     {
-        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.QueryMaxTokens, c.DModel);
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.QueryMaxTokens, c.DModel, c.EmbeddingNormEpsilon);
         encoder = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.QueryLayers, c.Dropout);
         trigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
         head = nn.Sequential(nn.Linear(2 * c.DModel, c.DModel), nn.GELU(), nn.Linear(c.DModel, c.Dim));
+        _meanPooling = c.MeanPooling;
         RegisterComponents();
     }
 
     public override Tensor forward(QueryInputs q)
     {
         var padding = q.Tokens.eq(0);
-        var cls = encoder.call(embed.call(q.Tokens), padding).select(1, 0);
+        var cls = TransformerStack.Pool(encoder.call(embed.call(q.Tokens), padding), padding, _meanPooling);
         var joined = cat([cls, trigrams.call(q.Trigrams)], 1);
         return nn.functional.normalize(head.call(joined), p: 2, dim: 1);
     }

@@ -11,11 +11,11 @@ public sealed class TokenSequenceEmbedding : nn.Module<Tensor, Tensor>
     private readonly Embedding positions;
     private readonly LayerNorm norm;
 
-    public TokenSequenceEmbedding(int vocab, int maxLen, int dModel) : base(nameof(TokenSequenceEmbedding))
+    public TokenSequenceEmbedding(int vocab, int maxLen, int dModel, double eps = 1e-5) : base(nameof(TokenSequenceEmbedding))
     {
         tokens = nn.Embedding(vocab, dModel, padding_idx: 0);
         positions = nn.Embedding(maxLen, dModel);
-        norm = nn.LayerNorm(dModel);
+        norm = nn.LayerNorm(dModel, eps);
         using (no_grad())
         {
             nn.init.normal_(tokens.weight, 0, 0.02);

@@ -70,7 +70,7 @@ public static class Trainer
         torch.manual_seed(options.Seed);
         using var model = new TwoTowerModel(config, stats);
         if (resumeFrom is null && options.InitCheckpoint is string init)
-            Modeling.Pretrained.XlmRobertaWeights.LoadInto(model, init);
+            Modeling.Pretrained.PretrainedInit.LoadInto(model, init);
         // The engagement bias b gets its own, faster learning rate: σ(s·κ + b) with s = 20 puts the shown pairs' logits
         // several units away from logit(engagement rate), and Adam moves a parameter by at most ≈ lr per step, so at
         // lr 1e-3 b could not get past −0.2 in a few-minute run (measured with the multiplier: b = −4.2 after 150 steps).

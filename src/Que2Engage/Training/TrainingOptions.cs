@@ -58,10 +58,14 @@ public sealed record TrainingOptions
     public int? QueryMaxTokens { get; init; }
     public int? DocMaxTokens { get; init; }
     public int? VocabSize { get; init; }
-    /// <summary>XLM-R safetensors checkpoint to initialise the encoders from (see XlmRobertaWeights); null = random.</summary>
+    /// <summary>Checkpoint to initialise the encoders from (see Modeling.Pretrained.PretrainedInit); null = random.</summary>
     public string? InitCheckpoint { get; init; }
-    /// <summary>SentencePiece model (XLM-R's sentencepiece.bpe.model) to tokenize with instead of the hashing tokenizer.</summary>
+    /// <summary>SentencePiece model or WordPiece vocab.txt to tokenize with instead of the hashing tokenizer.</summary>
     public string? TokenizerModel { get; init; }
+    /// <summary>Mean pooling instead of [CLS] (ModelConfig.MeanPooling); null = the preset's.</summary>
+    public bool? MeanPooling { get; init; }
+    /// <summary>ε of the token-embedding LayerNorm (ModelConfig.EmbeddingNormEpsilon); null = the preset's.</summary>
+    public double? EmbeddingNormEpsilon { get; init; }
     public int? TrigramBuckets { get; init; }
     public double? Dropout { get; init; }
     public double? ContextDropRate { get; init; }
@@ -87,6 +91,8 @@ public sealed record TrainingOptions
             TextLayers = TextLayers ?? p.TextLayers,
             FusionLayers = FusionLayers ?? p.FusionLayers,
             Dim = Dim ?? p.Dim,
+            MeanPooling = MeanPooling ?? p.MeanPooling,
+            EmbeddingNormEpsilon = EmbeddingNormEpsilon ?? p.EmbeddingNormEpsilon,
             QueryMaxTokens = QueryMaxTokens ?? p.QueryMaxTokens,
             DocMaxTokens = DocMaxTokens ?? p.DocMaxTokens,
             Dropout = Dropout ?? p.Dropout,
@@ -101,7 +107,7 @@ public sealed record TrainingOptions
                     VocabSize = VocabSize ?? p.Tokenizer.VocabSize,
                     TrigramBuckets = TrigramBuckets ?? p.Tokenizer.TrigramBuckets,
                 }
-                : Text.SentencePieceTokenizer.FromModel(Path.GetFullPath(TokenizerModel),
+                : Text.TokenizerFactory.FromModelFile(Path.GetFullPath(TokenizerModel),
                     p.Tokenizer with { TrigramBuckets = TrigramBuckets ?? p.Tokenizer.TrigramBuckets }).Settings,
         };
         config.Validate();

@@ -87,6 +87,40 @@ public sealed class AblationRunnerTests : IDisposable
     }
 
     [Fact]
+    public void FrozenMiniLmIsAnExtraRowEvaluatedOnceAndCached()
+    {
+        string data = Path.Combine(_dir, "data");
+        MarketplaceGenerator.Generate(new WorldSettings { Products = 200, Queries = 40, Sessions = 120, Seed = 5 }, data);
+        var dataset = MarketplaceDataset.Load(data);
+        var truth = World.Load(Path.Combine(data, "world.json"));
+        var options = new AblationOptions
+        {
+            OutputDirectory = Path.Combine(_dir, "out"),
+            Seeds = [1, 2],
+            RunKnobs = TinyKnobs,
+            Rows = [ModelVariant.PaperTable1[0]],
+            Evaluation = new EvaluationOptions { MaxQueries = 10 },
+            Baselines = ["pretrained-minilm"],
+        };
+        string row = AblationRunner.BaselineRowName("pretrained-minilm");
+        var first = new RecordingProgress();
+        var report = AblationRunner.Run(dataset, truth, options, first);
+        Assert.Equal(4, report.Rows.Count);   // Que2Search, the frozen encoder and the two oracle rows
+        var baseline = Assert.Single(report.Rows, r => r.Name == row);
+        Assert.Equal([1], baseline.Seeds);
+        Assert.InRange(baseline.Metrics["relevance_auc"].Mean, 0, 1);
+        Assert.Contains(row, first.Tasks);
+
+        var second = new RecordingProgress();
+        var again = AblationRunner.Run(dataset, truth, options, second);
+        Assert.DoesNotContain(row, second.Tasks);
+        Assert.Equal(baseline.Metrics["relevance_auc"].Mean, again.Rows.Single(r => r.Name == row).Metrics["relevance_auc"].Mean);
+
+        var unknown = options with { Baselines = ["bert-large"] };
+        Assert.Contains("unknown frozen encoder", Assert.Throws<InvalidInputException>(() => AblationRunner.Run(dataset, truth, unknown)).Message);
+    }
+
+    [Fact]
     public void DirectionChecksUseTheIssueThresholds()
     {
         var baseline = new EvaluationResult { EngagementAuc = 0.55, RelevanceAuc = 0.80, NdcgAt10 = 0.60, ExpectedEngagementAt10 = 0.20 };

@@ -26,6 +26,7 @@ public static class LogImporter
             Seed = settings.Seed,
             EvalFraction = settings.EvalFraction,
             Lenient = settings.Lenient,
+            Filter = columns.Rating is not null && columns.RatingMap.CanDrop ? $"pairs whose rating the map '{columns.RatingMap.Spec}' drops" : null,
         };
 
         using var output = new ImportOutput(settings.OutDir, hasEngagement, hasRating);
@@ -36,6 +37,7 @@ public static class LogImporter
         long rows = source.Read(sink, (row, raw) =>
         {
             if (Parse(raw, columns, row, sink) is not var (product, pair)) return;
+            if (pair.Rating == RatingMap.Drop) { report.RowsFiltered++; return; }
             if (catalog.Add(product, inputPath, row))
             {
                 output.Products.Write(product);
@@ -50,7 +52,7 @@ public static class LogImporter
         var silent = ImportSettings.Silent(inputPath);
         source.Read(silent, (row, raw) =>
         {
-            if (Parse(raw, columns, row, silent) is var (_, pair)) output.Write(pair, split.IsEval(pair.Query));
+            if (Parse(raw, columns, row, silent) is var (_, pair) && pair.Rating != RatingMap.Drop) output.Write(pair, split.IsEval(pair.Query));
         });
 
         FillCounts(report, output, catalog, split);

@@ -15,7 +15,7 @@ public sealed record SafetensorsEntry(string Name, string DType, long[] Shape, l
 /// package (the format is that small). F32, F16 and BF16 tensors are returned as float32. Every header entry is
 /// checked (dtype, shape, offsets inside the file and matching the element count) before any data is read.
 /// </summary>
-public sealed class SafetensorsReader : IDisposable
+public sealed class SafetensorsReader : IPretrainedCheckpoint, IDisposable
 {
     const long MaxHeaderBytes = 100L << 20;
     readonly FileStream _file;
@@ -141,6 +141,11 @@ public sealed class SafetensorsReader : IDisposable
         }
         return result;
     }
+
+    public bool Contains(string name) => Tensors.ContainsKey(name);
+
+    public long[] Shape(string name) => Tensors.TryGetValue(name, out var t) ? t.Shape
+        : throw new InvalidInputException($"{Path}: checkpoint has no tensor '{name}'");
 
     public void Dispose() => _file.Dispose();
 }

@@ -104,6 +104,39 @@ public class LogImportTests : IDisposable
     }
 
     [Fact]
+    public void MeanRatingsAreGradedByThresholdsAndTheMiddleIsDropped()
+    {
+        // Home Depot's shape: a 1–3 mean of raters, ≥ 2.5 exact, ≤ 2.0 irrelevant, the pairs between left out.
+        string csv = _dir.File("means.csv");
+        File.WriteAllLines(csv, [
+            "id,product_uid,product_title,search_term,relevance",
+            "1,100,Angle Bracket,angle bracket,3",
+            "2,100,Angle Bracket,l bracket,2.5",
+            "3,101,Deck Coating,deck over,2.33",
+            "4,101,Deck Coating,paint,1.67",
+            "5,102,Shower Faucet,shower faucet,2",
+            "6,103,Door Mat,door mat,2.67",
+        ]);
+        var mapping = new LogColumnMapping
+        {
+            Query = "search_term", ProductId = "product_uid", Title = "product_title", Rating = "relevance",
+            RatingMap = RatingMap.Parse("<=2:0,>=2.5:2,>2:drop"), LanguageValue = "en",
+        };
+        var report = Import(csv, mapping, evalFraction: 0.5);
+        var data = MarketplaceDataset.Load(_dir.File("out"));
+        Assert.Equal(1, report.RowsFiltered);
+        Assert.NotNull(report.Filter);
+        var pairs = data.TrainImpressions.Select(i => (i.Query, i.ProductId, Grade: i.Engaged ? 2 : 0))
+            .Concat(data.Relevance.Select(r => (r.Query, r.ProductId, Grade: r.Rating == 2 ? 2 : r.Rating))).ToList();
+        Assert.Equal(5, pairs.Count);
+        Assert.DoesNotContain(pairs, p => p.Query == "deck over");
+        Assert.Contains(("l bracket", "100", 2), pairs);
+        Assert.Contains(("paint", "101", 0), pairs);
+        Assert.Contains(("shower faucet", "102", 0), pairs);
+        Assert.Equal(4, data.Products.Count);   // the dropped pair's product still comes from its other rows
+    }
+
+    [Fact]
     public void StrictModeFailsOnTheFirstBadLine()
     {
         var e = Assert.Throws<DataFormatException>(() => Import("ratings.jsonl", RatingLog));

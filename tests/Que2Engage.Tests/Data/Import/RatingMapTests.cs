@@ -18,7 +18,14 @@ public class RatingMapTests
     [InlineData("E:2,S:1,C:1,I:0", "e", 2)]
     [InlineData("E:2,S:1,C:1,I:0", "C", 1)]
     [InlineData(null, "2", 2)]
-    public void MapsValuesToGrades(string? spec, string value, int grade) =>
+    [InlineData("<=2:0,>=2.5:2,>2:drop", "1.67", 0)]
+    [InlineData("<=2:0,>=2.5:2,>2:drop", "2", 0)]
+    [InlineData("<=2:0,>=2.5:2,>2:drop", "2.33", RatingMap.Drop)]
+    [InlineData("<=2:0,>=2.5:2,>2:drop", "2.5", 2)]
+    [InlineData("<=2:0,>=2.5:2,>2:1", "2.33", 1)]
+    [InlineData("<2:0,>3:2", "2", null)]
+    [InlineData("E:2,S:drop,I:0", "s", RatingMap.Drop)]
+    public void MapsValuesToGrades(string? spec, string value, int? grade) =>
         Assert.Equal(grade, RatingMap.Parse(spec).Map(value));
 
     [Theory]
@@ -35,6 +42,9 @@ public class RatingMapTests
     [InlineData("1:3")]
     [InlineData("1:0,1:2")]
     [InlineData(":1")]
+    [InlineData("<=2:0,E:2")]
+    [InlineData("<=x:0")]
+    [InlineData(">2:3")]
     public void BadSpecsAreRejected(string spec)
     {
         var e = Assert.Throws<InvalidInputException>(() => RatingMap.Parse(spec));

@@ -56,4 +56,39 @@ public sealed class TrainInitCommandTests : IDisposable
         Assert.Equal(2, tooFewLayers.Code);
         Assert.Contains("the checkpoint has 3", tooFewLayers.Err);
     }
+
+    [Fact]
+    public void TrainsFromMiniLmAndEvaluatesTheFrozenEncoderWithLexicalBaselines()
+    {
+        var data = _dir.File("esci");
+        Assert.Equal(0, Run("import", "--format", "esci", "--examples", ImportFixtures.Path("esci_examples.csv"),
+            "--products", ImportFixtures.Path("esci_products.csv"), "--locale", "us", "--out", data, "--eval-fraction", "0.3").Code);
+
+        var trained = Run("train", "--data", data, "--out", _dir.File("m"), "--model", "que2search", "--objective", "contrastive",
+            "--steps", "2", "--batch", "4", "--dim", "16", "--query-tokens", "8", "--doc-tokens", "12", "--threads", "1", "--init", "minilm");
+        Assert.True(trained.Code == 0, trained.Out + trained.Err);
+        var config = File.ReadAllText(Path.Combine(_dir.File("m"), "config.json"));
+        Assert.Contains("\"d_model\": 384", config);                  // sizes from the checkpoint
+        Assert.Contains("\"heads\": 12", config);
+        Assert.Contains("\"kind\": \"wordpiece\"", config);
+        Assert.Contains("\"mean_pooling\": true", config);
+        Assert.Contains("\"learning_rate\": 0.0001", config);
+        Assert.True(File.Exists(Path.Combine(_dir.File("m"), "tokenizer.model")));   // the vocabulary travels with the model
+        var evaluate = Run("evaluate", "--data", data, "--model", _dir.File("m"));
+        Assert.True(evaluate.Code == 0, evaluate.Out + evaluate.Err);
+
+        var frozen = Run("evaluate", "--data", data, "--model", "pretrained-minilm", "--lexical", "--json", _dir.File("frozen.json"));
+        Assert.True(frozen.Code == 0, frozen.Out + frozen.Err);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_dir.File("frozen.json")))!;
+        foreach (var key in new[] { "relevance_auc", "bm25_relevance_auc", "hybrid_relevance_auc" })
+        {
+            double auc = json[key]!.GetValue<double>();
+            Assert.InRange(auc, 0, 1);
+        }
+
+        var badHeads = Run("train", "--data", data, "--out", _dir.File("m2"), "--model", "que2search", "--steps", "1",
+            "--heads", "4", "--init", "minilm");
+        Assert.Equal(2, badHeads.Code);
+        Assert.Contains("12 attention heads", badHeads.Err);
+    }
 }
