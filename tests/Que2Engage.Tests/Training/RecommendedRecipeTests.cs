@@ -136,6 +136,27 @@ public sealed class RecommendedRecipeTests : IDisposable
     }
 
     [Fact]
+    public void ThePriorDoesNotReshapeTheRelevanceEmbedding()
+    {
+        var world = new ToyWorld(trainSessions: 40);
+        var config = Recommended().BuildModelConfig(8);
+        using var model = new TwoTowerModel(config, ContextStatistics.FromCatalogue(world.Products));
+        using var scope = NewDisposeScope();
+        model.train();
+        var (_, prior) = model.EncodeDocumentsWithPrior(world.Products.Take(8).Select(model.Featurizer.Product).ToList());
+        prior!.sum().backward();
+        var grads = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is { } g && g.abs().sum().item<float>() > 0);
+        // The embedding's own encoders get no gradient from the prior…
+        var embeddingEncoders = grads.Where(g => g.Key.Contains("textEncoder") || g.Key.Contains("titleTrigrams") || g.Key.Contains(".images.") || g.Key.Contains("fusion")).ToList();
+        Assert.True(embeddingEncoders.Count >= 4, string.Join(", ", grads.Keys));
+        Assert.All(embeddingEncoders, g => Assert.False(g.Value, g.Key));
+        // …its own photo and context encoders and head do.
+        Assert.Contains(grads, g => g.Key.Contains("priorContext") && g.Value);
+        Assert.Contains(grads, g => g.Key.Contains("priorImages") && g.Value);
+        Assert.Contains(grads, g => g.Key.Contains("priorHead") && g.Value);
+    }
+
+    [Fact]
     public void TheRecommendedEmbeddingIsBlindToContextButItsPriorIsNot()
     {
         var world = new ToyWorld(trainSessions: 40);
