@@ -27,9 +27,10 @@ public static class Trainer
     /// <summary>Learning-rate multiplier of the multitask engagement bias b (see the optimizer set-up).</summary>
     public const double BiasLearningRateMultiplier = 100;
 
+    /// <param name="profile">When given, receives the parameter count and each step's time per phase (bench train).</param>
     public static TrainingResult Train(IReadOnlyList<Product> products, IReadOnlyList<Impression> trainImpressions,
         TrainingOptions options, string modelDir, Action<TrainingProgress>? onProgress = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default, TrainingProfile? profile = null)
     {
         options.Validate();
         if (products.Count == 0) throw new InvalidInputException("the catalogue has no products");
@@ -81,6 +82,7 @@ public static class Trainer
             new Adam.ParamGroup([model.EngagementBias], new Adam.Options { LearningRate = config.LearningRate * BiasLearningRateMultiplier }),
         };
         using var optimizer = optim.Adam(groups, lr: config.LearningRate);
+        if (profile is not null) profile.Parameters = model.parameters().Sum(p => p.numel());
         int step = 0;
         long position = 0;
         var lossCurve = new List<double>();
@@ -119,21 +121,28 @@ public static class Trainer
         {
             ct.ThrowIfCancellationRequested();
             var stepClock = Stopwatch.StartNew();
+            profile?.Start();
             int next = step + 1;
             double lr = warmup > 0 && next <= warmup ? config.LearningRate * next / warmup : config.LearningRate;
             var optimizerGroups = optimizer.ParamGroups.ToList();
             optimizerGroups[0].LearningRate = lr;
             optimizerGroups[1].LearningRate = lr * BiasLearningRateMultiplier;
+            profile?.End(TrainingPhase.Other);
 
             var batch = sampler.Batch(position, batchSize);
+            profile?.End(TrainingPhase.Data);
             double loss;
             double? lossRel = null, lossEng = null;
             using (var scope = NewDisposeScope())
             {
                 torch.manual_seed(StepSeed(options.Seed, next));
                 optimizer.zero_grad();
-                var q = model.EncodeQueries(batch.Select(x => Query(x.Query)).ToList());
-                var (d, prior) = model.EncodeDocumentsWithPrior(batch.Select(x => Doc(x.ProductId)).ToList());
+                profile?.End(TrainingPhase.Optimizer);
+                var queryBatch = batch.Select(x => Query(x.Query)).ToList();
+                var docBatch = batch.Select(x => Doc(x.ProductId)).ToList();
+                profile?.End(TrainingPhase.Data);
+                var q = model.EncodeQueries(queryBatch);
+                var (d, prior) = model.EncodeDocumentsWithPrior(docBatch);
                 var sameQuery = CollisionMask(batch.Select(x => x.Query).ToList(), batch.Select(x => x.Query).ToList());
                 var sameProduct = CollisionMask(batch.Select(x => x.ProductId).ToList(), batch.Select(x => x.ProductId).ToList());
                 var exclude = sameQuery.logical_or(sameProduct).logical_and(eye(batch.Count, dtype: ScalarType.Bool).logical_not());
@@ -175,9 +184,13 @@ public static class Trainer
                             ? $"The last good checkpoint (step {lastCheckpoint}) is kept in {CheckpointStore.DirectoryFor(modelDir)}; lower --lr and run again with --resume."
                             : "No checkpoint was written yet; lower --lr and run again."));
                 }
+                profile?.End(TrainingPhase.Forward);
                 total.backward();
+                profile?.End(TrainingPhase.Backward);
                 optimizer.step();
+                profile?.End(TrainingPhase.Optimizer);
             }
+            profile?.End(TrainingPhase.Dispose);
             step = next;
             position += batchSize;
             stepsThisRun++;
@@ -192,6 +205,7 @@ public static class Trainer
                 CheckpointStore.Save(modelDir, State(), model, optimizer);
                 lastCheckpoint = step;
             }
+            profile?.EndStep();
             var elapsed = clock.Elapsed;
             double runEps = examplesThisRun / Math.Max(1e-9, elapsed.TotalSeconds);
             var eta = TimeSpan.FromSeconds((totalSteps - step) * elapsed.TotalSeconds / stepsThisRun);

@@ -10,7 +10,8 @@ namespace Que2Engage.Training;
 /// <summary>Result of <see cref="TrainingBenchmark.Run"/>.</summary>
 public sealed record TrainingBenchmarkResult(
     string Preset, int Threads, int BatchSize, int Steps, double MatmulGflops, double ExamplesPerSecond,
-    double SecondsPerStep, double GflopPerStep, double AchievedGflops)
+    double SecondsPerStep, double GflopPerStep, double AchievedGflops, long Parameters,
+    IReadOnlyDictionary<TrainingPhase, double> PhaseSecondsPerStep)
 {
     /// <summary>Achieved training GFLOP/s as a fraction of the machine's plain matmul GFLOP/s.</summary>
     public double Efficiency => MatmulGflops > 0 ? AchievedGflops / MatmulGflops : 0;
@@ -25,6 +26,9 @@ public static class TrainingBenchmark
 {
     public const int SyntheticImageDim = 64;
 
+    /// <summary>Fewest steps a benchmark can run: the first and the last are not timed.</summary>
+    public const int MinSteps = 3;
+
     public static TrainingBenchmarkResult Run(TrainingOptions options, Action<string>? log = null)
     {
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
@@ -35,6 +39,8 @@ public static class TrainingBenchmark
 
         var (products, impressions) = SyntheticWorld(seed: options.Seed);
         int steps = options.Steps ?? 10;
+        if (steps < MinSteps)
+            throw new InvalidInputException($"--steps must be ≥ {MinSteps} (the first and the last step are not timed)");
         string dir = Path.Combine(Path.GetTempPath(), "q2e-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -42,19 +48,29 @@ public static class TrainingBenchmark
             var config = run.BuildModelConfig(SyntheticImageDim);
             double flopPerStep = 3 * ForwardFlopsPerExample(config, run.Objective) * config.BatchSize;
             TimeSpan? afterFirst = null, end = null;
+            IReadOnlyDictionary<TrainingPhase, double>? phases = null;
+            var profile = new TrainingProfile();
             log?.Invoke($"training {steps} steps of the {options.Preset} preset (batch {config.BatchSize})…");
             Trainer.Train(products, impressions, run, dir, p =>
             {
-                if (p.Step == 1) afterFirst = p.Elapsed;
-                end = p.Elapsed;
+                // The first step pays one-off costs (allocator warm-up, featurisation cache) and the last writes the
+                // run's final checkpoint (weights and Adam state: ~1.8 GB for the paper preset): time the steps between.
+                if (p.Step == 1)
+                {
+                    afterFirst = p.Elapsed;
+                    profile.Reset();
+                }
+                if (p.Step == steps - 1)
+                {
+                    end = p.Elapsed;
+                    phases = profile.Snapshot();
+                }
                 log?.Invoke($"  step {p.Step}/{p.TotalSteps} loss {p.Loss:F3} ({p.ExamplesPerSecond:F0} ex/s)");
-            });
-            // The first step pays one-off costs (allocator warm-up, featurisation cache); time the rest.
-            int timed = steps > 1 ? steps - 1 : 1;
-            double seconds = steps > 1 ? (end!.Value - afterFirst!.Value).TotalSeconds : end!.Value.TotalSeconds;
-            double perStep = seconds / timed;
+            }, profile: profile);
+            int timed = steps - 2;
+            double perStep = (end!.Value - afterFirst!.Value).TotalSeconds / timed;
             return new TrainingBenchmarkResult(options.Preset, threads, config.BatchSize, steps, gflops,
-                config.BatchSize / perStep, perStep, flopPerStep / 1e9, flopPerStep / 1e9 / perStep);
+                config.BatchSize / perStep, perStep, flopPerStep / 1e9, flopPerStep / 1e9 / perStep, profile.Parameters, phases!);
         }
         finally
         {
