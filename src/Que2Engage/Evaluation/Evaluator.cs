@@ -33,10 +33,15 @@ public static class Evaluator
         float[][] queryVectorList = embedder.Queries(distinctQueries);
         var search = options.SearchFactory?.Invoke(productVectors) ?? new ExactTopKSearch(productVectors);
 
+        Dictionary<string, float[]> ByQuery(float[][] queryRows)
+        {
+            var byQuery = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            for (int i = 0; i < distinctQueries.Count; i++) byQuery[distinctQueries[i]] = queryRows[i];
+            return byQuery;
+        }
         EvaluationResult ScoreWith(float[][] queryRows)
         {
-            var queryVectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
-            for (int i = 0; i < distinctQueries.Count; i++) queryVectors[distinctQueries[i]] = queryRows[i];
+            var queryVectors = ByQuery(queryRows);
             return Measure(products, evalImpressions, relevance, truth, options, progress, productIndex, distinctQueries,
                 (query, p) => TensorPrimitives.Dot(queryVectors[query], productVectors[p]),
                 (queries, depth) => search.SearchBatch(queries.Select(q => queryVectors[q]).ToList(), depth));
@@ -45,17 +50,16 @@ public static class Evaluator
         var result = ScoreWith(queryVectorList);
         if (options.LexicalBaselines && relevance.Count > 0)
         {
-            var queryVectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
-            for (int i = 0; i < distinctQueries.Count; i++) queryVectors[distinctQueries[i]] = queryVectorList[i];
             progress.Report("bm25 and hybrid", 0);
-            result = result with { Lexical = LexicalBaselines.Score(products, productVectors, queryVectors, relevance) };
+            result = result with { Lexical = LexicalBaselines.Score(products, productVectors, ByQuery(queryVectorList), relevance) };
             progress.Report("bm25 and hybrid", 1);
         }
         if (model.ExtraCoordinates != 1) return result;
         // The engagement prior's query coordinate is the weight w: the same product vectors serve every w. A model
         // with the prior predicts engagement with its engagement logit s·κ + g (w = 1) and relevance with κ (w = 0),
         // so each AUC scores that task's own prediction; the retrieval metrics use the serving weight.
-        var byWeight = new Dictionary<double, EvaluationResult>();
+        double servingWeight = queryVectorList.Length > 0 ? queryVectorList[0][^1] : 0;
+        var byWeight = new Dictionary<double, EvaluationResult> { [servingWeight] = result };
         EvaluationResult At(double w)
         {
             if (!byWeight.TryGetValue(w, out var r))
@@ -69,10 +73,10 @@ public static class Evaluator
         {
             EngagementAuc = engagement.EngagementAuc, EngagementScores = engagement.EngagementScores, EngagementLabels = engagement.EngagementLabels,
             RelevanceAuc = relevanceOnly.RelevanceAuc, RelevanceScores = relevanceOnly.RelevanceScores, RelevanceLabels = relevanceOnly.RelevanceLabels,
-            EngagementWeight = queryVectorList.FirstOrDefault()?[^1],
+            EngagementWeight = servingWeight,
             EngagementWeightSweep = sweep,
             Notes = [.. result.Notes, "engagement prior: engagement AUC scores the engagement logit s·κ + g (w = 1), relevance AUC scores κ (w = 0), " +
-                $"recall/NDCG/expected engagement use the serving weight w = {queryVectorList.FirstOrDefault()?[^1] ?? 0:0.###}"],
+                $"recall/NDCG/expected engagement use the serving weight w = {servingWeight:0.###}"],
         };
         return result;
     }
