@@ -45,6 +45,7 @@ public static class TrainCommand
         relevancePositives.AcceptOnlyFromAmong("shown", "engaged");
         var engagedFraction = new Option<double?>("--engaged-fraction") { Description = "Multitask: share of engaged pairs in every batch (0.5 = the paper's 1:1 training set): a batch holds --batch engaged pairs plus shown-not-engaged ones. Default (paper recipe): --batch impressions as logged." };
         var engagementPrior = new Option<bool>("--engagement-prior") { Description = "Que2Engage: add a document engagement prior g(d) to the engagement logit (s·κ + g + b); served as one extra index coordinate." };
+        var engagementGradient = new Option<double>("--engagement-gradient") { Description = "Multitask: share (0–1) of the engagement loss's gradient that reaches the towers through κ(q,d). 1 = the paper: engagement shapes the embedding; 0 = the embedding learns relevance only and engagement goes to the prior g(d). Default: the recipe's.", DefaultValueFactory = _ => 1.0 };
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps.", DefaultValueFactory = _ => 200 };
         var dModel = new Option<int?>("--d-model") { Description = "Override: transformer width." };
@@ -62,7 +63,7 @@ public static class TrainCommand
         var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
         {
             data, output, model, context, objective, recipe, documentTower, modalityDropout, preset, steps, epochs, batch, lr, seed, resume, overwrite,
-            threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
+            threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, engagementGradient, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
             fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel,
         };
         c.SetAction(p => Verbs.Run(p, () =>
@@ -105,6 +106,7 @@ public static class TrainCommand
                 options = options with { RelevancePositives = p.GetValue(relevancePositives) == "engaged" ? RelevancePositives.Engaged : RelevancePositives.Shown };
             if (Given(engagedFraction)) options = options with { EngagedFraction = p.GetValue(engagedFraction) };
             if (Given(engagementPrior)) options = options with { EngagementPrior = p.GetValue(engagementPrior) };
+            if (Given(engagementGradient)) options = options with { EngagementGradient = p.GetValue(engagementGradient) };
             if (p.GetValue(documentTower) is string tower) options = options with { Model = ParseModel(tower) };
             options = Modeling.Pretrained.PretrainedInit.Prepare(options);
             if (options.InitCheckpoint is not null && options.TokenizerModel is null)

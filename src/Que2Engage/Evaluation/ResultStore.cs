@@ -6,8 +6,10 @@ using Que2Engage.Common;
 namespace Que2Engage.Evaluation;
 
 /// <summary>A saved ablation cell: its metrics, the raw per-pair scores (to redraw ROC curves after a resume) and
-/// its training loss curve (possibly empty).</summary>
-public sealed record StoredCell(string Row, int Seed, EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss);
+/// its training loss curve (possibly empty), and the settings it was trained with (null in cells written before they were
+/// recorded, or for cells without training).</summary>
+public sealed record StoredCell(string Row, int Seed, EvaluationResult Result, IReadOnlyList<(double Step, double Loss)> Loss,
+    IReadOnlyDictionary<string, string>? Settings = null);
 
 /// <summary>
 /// One JSON file per ablation cell (row + seed) in a directory, written atomically, so an interrupted ablation run
@@ -33,7 +35,8 @@ public sealed class ResultStore
     /// <summary>True when this cell was already completed (its file exists).</summary>
     public bool Has(string row, int seed) => File.Exists(PathFor(row, seed));
 
-    public void Save(string row, int seed, EvaluationResult result, IReadOnlyList<(double Step, double Loss)>? loss = null)
+    public void Save(string row, int seed, EvaluationResult result, IReadOnlyList<(double Step, double Loss)>? loss = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         var o = new JsonObject
@@ -51,6 +54,8 @@ public sealed class ResultStore
             ["loss"] = new JsonArray((loss ?? []).Select(p => (JsonNode?)new JsonArray(
                 EvaluationResult.JsonNumberOrNull(p.Step), EvaluationResult.JsonNumberOrNull(p.Loss))).ToArray()),
         };
+        if (settings is not null)
+            o["settings"] = new JsonObject(settings.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
         AtomicFile.WriteAllText(PathFor(row, seed), o.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
     }
 
@@ -91,7 +96,10 @@ public sealed class ResultStore
         }
         var loss = Field(path, () => (o["loss"] as JsonArray ?? [])
             .Select(p => (p![0]?.GetValue<double>() ?? double.NaN, p[1]?.GetValue<double>() ?? double.NaN)).ToList(), "loss");
-        return new StoredCell(row, seed, result, loss);
+        var settings = o["settings"] is JsonObject s
+            ? Field(path, () => s.ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>(), StringComparer.Ordinal), "settings")
+            : null;
+        return new StoredCell(row, seed, result, loss, settings);
     }
 
     private static T Field<T>(string path, Func<T> read, string field)

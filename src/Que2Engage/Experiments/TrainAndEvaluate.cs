@@ -19,43 +19,56 @@ public static class TrainAndEvaluate
         EvaluationOptions evaluation, IExperimentProgress progress, CancellationToken ct = default)
     {
         int seed = runKnobs.Seed;
+        var settings = ResumeSettings.Of(OptionsFor(variant, runKnobs));
         var stored = store.TryLoad(variant.Name, seed);
         if (stored is not null)
         {
-            progress.Log($"skip {variant.Name} (seed {seed}): already done");
-            return (stored.Result, stored.Loss);
+            // A cell trained with other settings (a recipe that changed since) is stale: train it again, from scratch.
+            var changed = stored.Settings is null ? [] : settings
+                .Where(kv => stored.Settings.TryGetValue(kv.Key, out var old) && old != kv.Value)
+                .Select(kv => $"{kv.Key} {kv.Value} (stored: {stored.Settings[kv.Key]})").ToList();
+            if (changed.Count == 0)
+            {
+                progress.Log($"skip {variant.Name} (seed {seed}): already done");
+                return (stored.Result, stored.Loss);
+            }
+            progress.Log($"retrain {variant.Name} (seed {seed}): its settings changed: {string.Join(", ", changed)}");
+            if (Directory.Exists(modelDir)) Directory.Delete(modelDir, recursive: true);
         }
         var outcome = Run(variant, runKnobs, data, truth, modelDir, evaluation, progress, ct);
-        store.Save(variant.Name, seed, outcome.Result, outcome.Loss);
+        store.Save(variant.Name, seed, outcome.Result, outcome.Loss, settings);
         var r = outcome.Result;
         progress.Log($"{variant.Name} (seed {seed}): engagement AUC {r.EngagementAuc:F3}, relevance AUC {r.RelevanceAuc:F3}, " +
                      $"NDCG@10 {r.NdcgAt10:F3}, E[eng]@10 {r.ExpectedEngagementAt10:F4}");
         return (outcome.Result, outcome.Loss);
     }
 
+    /// <summary>The training options of (variant, run knobs): the variant's recipe with the run-level knobs on top.</summary>
+    public static TrainingOptions OptionsFor(ModelVariant variant, TrainingOptions runKnobs) => variant.Options with
+    {
+        Seed = runKnobs.Seed,
+        Steps = runKnobs.Steps,
+        Epochs = runKnobs.Epochs,
+        BatchSize = runKnobs.BatchSize ?? variant.Options.BatchSize,
+        LearningRate = runKnobs.LearningRate ?? variant.Options.LearningRate,
+        Preset = runKnobs.Preset,
+        Threads = runKnobs.Threads,
+        CheckpointEvery = runKnobs.CheckpointEvery,
+        DModel = runKnobs.DModel, Heads = runKnobs.Heads, Ffn = runKnobs.Ffn,
+        QueryLayers = runKnobs.QueryLayers, TextLayers = runKnobs.TextLayers, FusionLayers = runKnobs.FusionLayers,
+        Dim = runKnobs.Dim, QueryMaxTokens = runKnobs.QueryMaxTokens, DocMaxTokens = runKnobs.DocMaxTokens,
+        VocabSize = runKnobs.VocabSize, TrigramBuckets = runKnobs.TrigramBuckets,
+        // Resume is harmless on a fresh directory (no checkpoint: starts at step 0) and makes an interrupted
+        // experiment continue where it stopped.
+        Resume = true,
+    };
+
     /// <param name="runKnobs">Run-level knobs applied on top of the variant: seed, length, batch, learning rate,
     /// preset, threads and any model-size overrides. The variant's architecture and objective are kept.</param>
     public static Outcome Run(ModelVariant variant, TrainingOptions runKnobs, MarketplaceDataset data, IGroundTruth? truth,
         string modelDir, EvaluationOptions evaluation, IExperimentProgress progress, CancellationToken ct = default)
     {
-        var options = variant.Options with
-        {
-            Seed = runKnobs.Seed,
-            Steps = runKnobs.Steps,
-            Epochs = runKnobs.Epochs,
-            BatchSize = runKnobs.BatchSize ?? variant.Options.BatchSize,
-            LearningRate = runKnobs.LearningRate ?? variant.Options.LearningRate,
-            Preset = runKnobs.Preset,
-            Threads = runKnobs.Threads,
-            CheckpointEvery = runKnobs.CheckpointEvery,
-            DModel = runKnobs.DModel, Heads = runKnobs.Heads, Ffn = runKnobs.Ffn,
-            QueryLayers = runKnobs.QueryLayers, TextLayers = runKnobs.TextLayers, FusionLayers = runKnobs.FusionLayers,
-            Dim = runKnobs.Dim, QueryMaxTokens = runKnobs.QueryMaxTokens, DocMaxTokens = runKnobs.DocMaxTokens,
-            VocabSize = runKnobs.VocabSize, TrigramBuckets = runKnobs.TrigramBuckets,
-            // Resume is harmless on a fresh directory (no checkpoint: starts at step 0) and makes an interrupted
-            // experiment continue where it stopped.
-            Resume = true,
-        };
+        var options = OptionsFor(variant, runKnobs);
         progress.Begin($"train {variant.Name} (seed {options.Seed})", 1);
         var trained = Trainer.Train(data.Products, data.TrainImpressions, options, modelDir, p =>
         {

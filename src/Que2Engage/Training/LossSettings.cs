@@ -5,4 +5,4 @@ namespace Que2Engage.Training;
 /// trained (a <c>--resume</c> checks them among the run's settings: <see cref="ResumeSettings"/>).
 /// </summary>
 public sealed record LossSettings(Objective Objective, double Lambda1, double Lambda2, bool CentredRelevance,
-    RelevancePositives RelevancePositives, double? EngagedFraction);
+    RelevancePositives RelevancePositives, double? EngagedFraction, double? EngagementGradient = null);

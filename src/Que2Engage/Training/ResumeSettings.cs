@@ -33,6 +33,7 @@ public static class ResumeSettings
             ["--relevance-positives"] = Name(o.RelevancePositives),
             ["--engaged-fraction"] = Text(o.EngagedFraction),
             ["--engagement-prior"] = Text(o.EngagementPrior),
+            ["--engagement-gradient"] = Text(o.EngagementGradient),
             ["--d-model"] = Text(o.DModel ?? p.DModel),
             ["--heads"] = Text(o.Heads ?? p.Heads),
             ["--ffn"] = Text(o.Ffn ?? p.Ffn),

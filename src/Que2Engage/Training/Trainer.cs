@@ -167,7 +167,7 @@ public static class Trainer
                         var y = torch.tensor(batch.Select(x => x.Engaged).ToArray());
                         var rows = options.RelevancePositives == RelevancePositives.Engaged ? y : null;
                         var parts = MultitaskLoss.Compute(q, d, y, model.EngagementBias, config.Scale, options.Lambda1, options.Lambda2,
-                            exclude, options.CentredRelevance, rows, prior);
+                            exclude, options.CentredRelevance, rows, prior, options.EngagementGradient);
                         total = parts.Total;
                         lossRel = parts.Relevance.item<float>();
                         lossEng = parts.Engagement.item<float>();

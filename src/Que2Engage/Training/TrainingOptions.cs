@@ -38,6 +38,12 @@ public sealed record TrainingOptions
     public double? EngagedFraction { get; init; }
     /// <summary>The document engagement prior g(d) in the engagement logit (<see cref="ModelConfig.EngagementPrior"/>).</summary>
     public bool EngagementPrior { get; init; }
+    /// <summary>
+    /// Multitask: the share (0–1) of the engagement loss's gradient that reaches the two towers through κ(q, d).
+    /// 1 = the paper (engagement shapes the embedding); 0 = the embedding learns relevance only, and engagement is
+    /// learned by the prior g(d) and the bias b. The forward pass is the same at every value.
+    /// </summary>
+    public double EngagementGradient { get; init; } = 1.0;
     /// <summary>With the prior: the model's serving weight w (<see cref="ModelConfig.ServingEngagementWeight"/>); null = 1.</summary>
     public double? ServingEngagementWeight { get; init; }
     /// <summary>libtorch intra-op threads; 0 = the machine's cores.</summary>
@@ -115,7 +121,7 @@ public sealed record TrainingOptions
     }
 
     /// <summary>The settings that define the training loss, recorded in the checkpoint and config.json.</summary>
-    public LossSettings Loss => new(Objective, Lambda1, Lambda2, CentredRelevance, RelevancePositives, EngagedFraction);
+    public LossSettings Loss => new(Objective, Lambda1, Lambda2, CentredRelevance, RelevancePositives, EngagedFraction, EngagementGradient);
 
     public void Validate()
     {
@@ -127,6 +133,8 @@ public sealed record TrainingOptions
             throw new InvalidInputException($"--lambda1/--lambda2 must be finite, ≥ 0 and not both 0 (got {Lambda1}, {Lambda2})");
         if (EngagedFraction is double f && !(f > 0 && f < 1))
             throw new InvalidInputException($"--engaged-fraction must be in (0, 1) (got {f})");
+        if (!(EngagementGradient >= 0 && EngagementGradient <= 1))
+            throw new InvalidInputException($"--engagement-gradient must be in [0, 1] (got {EngagementGradient})");
         if (WarmupSteps is < 0) throw new InvalidInputException($"warm-up steps must be ≥ 0 (got {WarmupSteps})");
     }
 }

@@ -84,6 +84,15 @@ public sealed class AblationRunnerTests : IDisposable
         Assert.DoesNotContain(second.Tasks, t => t.StartsWith("train ", StringComparison.Ordinal));
         Assert.Equal(3, second.Logs.Count(l => l.StartsWith("skip ", StringComparison.Ordinal)));
         Assert.Equal(auc, again.Rows[0].Metrics["engagement_auc"].Mean);
+
+        // A row whose recipe changed under the same name is stale: only that cell trains again.
+        var q2s = ModelVariant.PaperTable1[0];
+        var changed = options with { Rows = [q2s with { Options = q2s.Options with { LearningRate = 0.002 } }, ModelVariant.PaperTable1[6]] };
+        var third = new RecordingProgress();
+        AblationRunner.Run(dataset, truth, changed, third);
+        Assert.Single(third.Logs, l => l.StartsWith("retrain Que2Search (seed 1): its settings changed: --lr 0.002", StringComparison.Ordinal));
+        Assert.Contains(third.Tasks, t => t.StartsWith("train Que2Search", StringComparison.Ordinal));
+        Assert.DoesNotContain(third.Tasks, t => t.StartsWith("train Que2Engage", StringComparison.Ordinal));
     }
 
     [Fact]

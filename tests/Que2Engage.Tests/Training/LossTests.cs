@@ -100,6 +100,30 @@ public class LossTests
         Assert.True(bias.grad!.item<float>() < 0); // all positives: raising b lowers the loss
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.25)]
+    public void EngagementGradientScalesOnlyTheGradientThatReachesKappa(double share)
+    {
+        using var scope = NewDisposeScope();
+        (Tensor Loss, Tensor Grad, Tensor PriorGrad) Run(double a)
+        {
+            var q = T(Unit(0.1, 1.0, 2.5)).requires_grad_(true);
+            var prior = torch.tensor(new[] { 0.3f, -0.2f, 0.1f }).requires_grad_(true);
+            // λ1 = 0: only the engagement loss, so q's gradient is the part that passes through κ.
+            var parts = MultitaskLoss.Compute(q, T(Unit(0.3, 2.0, 0.4)), torch.tensor(new[] { true, false, false }),
+                torch.tensor(new[] { -0.5f }), S, 0, 1, prior: prior, kappaGradient: a);
+            parts.Total.backward();
+            return (parts.Engagement.detach(), q.grad!.clone(), prior.grad!.clone());
+        }
+        var full = Run(1.0);
+        var scaled = Run(share);
+        Assert.Equal(full.Loss.item<float>(), scaled.Loss.item<float>(), 6); // the forward pass is the same
+        Assert.True(full.Grad.abs().sum().item<float>() > 1e-3);
+        Assert.True(torch.allclose(scaled.Grad, full.Grad * share, rtol: 1e-5, atol: 1e-7));
+        Assert.True(torch.allclose(scaled.PriorGrad, full.PriorGrad)); // the prior learns engagement in full
+    }
+
     [Fact]
     public void DocumentCentredMatchesHandComputation()
     {

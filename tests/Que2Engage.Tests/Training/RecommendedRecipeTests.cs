@@ -41,6 +41,8 @@ public sealed class RecommendedRecipeTests : IDisposable
         Assert.Equal(RelevancePositives.Engaged, rec.RelevancePositives);
         Assert.Equal(0.5, rec.EngagedFraction);
         Assert.True(rec.EngagementPrior);
+        Assert.Equal(0.0, rec.EngagementGradient);
+        Assert.Equal(1.0, paper.EngagementGradient);
         // Other models and objectives are left alone.
         var q2s = ToyWorld.TinyOptions(ModelKind.Que2Search, Objective.Contrastive);
         Assert.Equal(q2s, TrainingRecipes.Apply(TrainingRecipe.Recommended, q2s));

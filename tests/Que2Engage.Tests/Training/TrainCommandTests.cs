@@ -89,7 +89,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.False(paper.Config.EngagementPrior);
         Assert.Equal(ModelKind.Que2Engage, paper.Config.Kind);
         Assert.True(paper.Config.ModalityDropout);
-        Assert.Equal(new LossSettings(Objective.Multitask, 0.8, 0.2, false, RelevancePositives.Shown, null), paper.Training);
+        Assert.Equal(new LossSettings(Objective.Multitask, 0.8, 0.2, false, RelevancePositives.Shown, null, 1.0), paper.Training);
 
         // One switch of the recipe turned back, the rest kept.
         (code, _, err) = Run(["train", "--data", data, "--out", Path.Combine(_dir, "mixed"), "--relevance-positives", "shown", "--document-tower", "que2engage", .. Tiny]);

@@ -15,18 +15,22 @@ public sealed record MultitaskLossParts(Tensor Total, Tensor Relevance, Tensor E
 /// Two departures, both optional: <paramref name="relevanceRows"/> restricts L_rel to the rows marked true (the
 /// recommended recipe passes the engaged rows: a shown-not-engaged pair is no relevance positive), and
 /// <paramref name="prior"/> adds the document engagement prior g(d_i) to the engagement logit, s·κ + g + b.
+/// A third, <paramref name="kappaGradient"/> &lt; 1, passes only that share of L_eng's gradient into κ (the value is
+/// unchanged: κ·a + κ.detach()·(1 − a)), so that the towers learn relevance and the prior learns engagement.
 /// </para>
 /// </summary>
 public static class MultitaskLoss
 {
     public static MultitaskLossParts Compute(Tensor queries, Tensor documents, Tensor engaged, Tensor bias,
         double scale, double lambda1, double lambda2, Tensor? exclude = null, bool centreDocuments = true,
-        Tensor? relevanceRows = null, Tensor? prior = null)
+        Tensor? relevanceRows = null, Tensor? prior = null, double kappaGradient = 1.0)
     {
         var relevance = centreDocuments
             ? DocumentCentredContrastiveLoss.Compute(queries, documents, scale, exclude, relevanceRows)
             : ContrastiveLoss.FromLogits(queries.matmul(documents.t()) * scale, exclude, relevanceRows);
-        var engagementLogits = (queries * documents).sum(1) * scale + bias;
+        var kappa = (queries * documents).sum(1);
+        if (kappaGradient < 1) kappa = kappa * kappaGradient + kappa.detach() * (1 - kappaGradient);
+        var engagementLogits = kappa * scale + bias;
         if (prior is not null) engagementLogits = engagementLogits + prior;
         var engagement = nn.functional.binary_cross_entropy_with_logits(engagementLogits, engaged.to_type(ScalarType.Float32));
         return new MultitaskLossParts(relevance * lambda1 + engagement * lambda2, relevance, engagement);
