@@ -35,9 +35,11 @@ public static class BenchTrainCommand
         var pairs = new Option<int>("--pairs") { Description = "With --peer: back-to-back pairs to run (the median ratio is reported).", DefaultValueFactory = _ => 3 };
         var python = new Option<string>("--python") { Description = "With --peer torch: the Python that has torch (Debian's python3-torch).", DefaultValueFactory = _ => "/usr/bin/python3" };
 
+        var optimizer = TrainCommand.OptimizerOption();
+
         var c = new Command("train", "Measure matmul GFLOP/s and training examples/s and GFLOP/s on synthetic batches.")
         {
-            preset, steps, threads, model, objective, batch, peer, pairs, python,
+            preset, steps, threads, model, objective, batch, peer, pairs, python, optimizer,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
@@ -51,6 +53,7 @@ public static class BenchTrainCommand
                 Steps = p.GetValue(steps),
                 Threads = p.GetValue(threads),
                 BatchSize = p.GetValue(batch),
+                LazyAdam = TrainCommand.LazyAdam(p.GetValue(optimizer)),
             };
             if (options.Steps < TrainingBenchmark.MinSteps)
                 throw new InvalidInputException($"--steps must be ≥ {TrainingBenchmark.MinSteps} (the first and the last step are not timed)");
@@ -72,6 +75,7 @@ public static class BenchTrainCommand
         output.WriteLine($"parameters:                  {r.Parameters,12:N0}");
         output.WriteLine($"matmul (512×768 @ 768×768):  {r.MatmulGflops,8:F1} GFLOP/s");
         output.WriteLine($"training step:               {r.SecondsPerStep,8:F3} s   {r.ExamplesPerSecond,8:F1} examples/s");
+        output.WriteLine($"CPU time per step:           {r.CpuSecondsPerStep,8:F3} s   (all threads; steadier than wall time on a shared machine)");
         output.WriteLine($"model matmul FLOPs per step: {r.GflopPerStep,8:F1} GFLOP (forward ×3)");
         output.WriteLine($"achieved:                    {r.AchievedGflops,8:F1} GFLOP/s = {r.Efficiency:P0} of matmul peak");
         output.WriteLine($"per step:                    {Phases(r.PhaseSecondsPerStep.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value))}");

@@ -34,7 +34,7 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
     public Que2EngageDocumentTower(ModelConfig c) : base(nameof(Que2EngageDocumentTower))
     {
         _config = c;
-        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel, c.EmbeddingNormEpsilon);
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel, c.EmbeddingNormEpsilon, c.SparseEmbeddingGradients);
         textEncoder = c.TextLayers > 0 ? new TransformerStack(c.DModel, c.Heads, c.Ffn, c.TextLayers, c.Dropout) : null;
         images = new ImageSetEncoder(c.ImageDim, c.DModel);
         context = new ContextEncoder(ContextFeatures.Dimension, c.DModel);

@@ -27,9 +27,9 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
 
     public Que2SearchDocumentTower(ModelConfig c) : base(nameof(Que2SearchDocumentTower))
     {
-        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel, c.EmbeddingNormEpsilon);
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel, c.EmbeddingNormEpsilon, c.SparseEmbeddingGradients);
         textEncoder = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.Que2SearchTextLayers, c.Dropout);
-        titleTrigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
+        titleTrigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel, c.SparseEmbeddingGradients);
         images = new ImageSetEncoder(c.ImageDim, c.DModel);
         context = c.ContextEncoder ? new ContextEncoder(ContextFeatures.Dimension, c.DModel) : null;
         fusion = new AttentionFusion(c.DModel);

@@ -18,9 +18,9 @@ public sealed class QueryTower : nn.Module<QueryInputs, Tensor>
 
     public QueryTower(ModelConfig c) : base(nameof(QueryTower))
     {
-        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.QueryMaxTokens, c.DModel, c.EmbeddingNormEpsilon);
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.QueryMaxTokens, c.DModel, c.EmbeddingNormEpsilon, c.SparseEmbeddingGradients);
         encoder = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.QueryLayers, c.Dropout);
-        trigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
+        trigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel, c.SparseEmbeddingGradients);
         head = nn.Sequential(nn.Linear(2 * c.DModel, c.DModel), nn.GELU(), nn.Linear(c.DModel, c.Dim));
         _meanPooling = c.MeanPooling;
         RegisterComponents();
