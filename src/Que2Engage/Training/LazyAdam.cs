@@ -50,7 +50,7 @@ public sealed class LazyAdam : Adam
             }
             // A sparse gradient may name a row more than once (one entry per occurrence in the batch): sum per row.
             var (rows, inverse, _) = unique(grad.SparseIndices.view(-1), true, true, false);
-            var values = zeros(rows.shape[0], param.shape[1], dtype: param.dtype).index_add_(0, inverse, grad.SparseValues, 1);
+            var values = zeros(rows.shape[0], param.shape[1], dtype: param.dtype).index_add_(0, inverse!, grad.SparseValues, 1);
             var m = state.exp_avg.index_select(0, rows).mul_(beta1).add_(values, alpha: 1 - beta1);
             var v = state.exp_avg_sq.index_select(0, rows).mul_(beta2).addcmul_(values, values, value: 1 - beta2);
             state.exp_avg.index_copy_(0, rows, m);
