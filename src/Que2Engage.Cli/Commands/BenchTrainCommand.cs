@@ -180,6 +180,8 @@ public static class BenchTrainCommand
                      "--steps", ours.Steps.ToString(CultureInfo.InvariantCulture),
                      "--threads", ours.Threads.ToString(CultureInfo.InvariantCulture),
                      "--seed", options.Seed.ToString(CultureInfo.InvariantCulture),
+                     // The same optimizer maths on both sides: lazy Adam ↔ sparse tables + torch.optim.SparseAdam.
+                     "--optimizer", (options.LazyAdam ?? ModelConfig.Preset(options.Preset).SparseEmbeddingGradients) ? "lazy-adam" : "adam",
                  })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new Que2EngageException($"could not start {python}");
