@@ -29,7 +29,7 @@ public sealed class QueryTower : nn.Module<QueryInputs, Tensor>
     public override Tensor forward(QueryInputs q)
     {
         var padding = q.Tokens.eq(0);
-        var cls = TransformerStack.Pool(encoder.call(embed.call(q.Tokens), padding), padding, _meanPooling);
+        var cls = encoder.Pooled(embed.call(q.Tokens), padding, _meanPooling);
         var joined = cat([cls, trigrams.call(q.Trigrams)], 1);
         return nn.functional.normalize(head.call(joined), p: 2, dim: 1);
     }

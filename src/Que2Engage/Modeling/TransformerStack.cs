@@ -33,6 +33,18 @@ public sealed class TransformerStack : nn.Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor x, Tensor keyPaddingMask) => encoder.call(x, keyPaddingMask);
 
+    /// <summary>
+    /// The stack's output at <paramref name="positions"/> only (B×P×d): equal to <c>forward(x, mask)</c> at those
+    /// positions, but the last layer computes queries, attention, feed-forward and norms for those rows alone (its keys
+    /// and values still come from every position). When a tower reads [CLS] (and two modality tokens) of 51, that is
+    /// most of the last layer's FLOPs saved, with the same maths (issue 11).
+    /// </summary>
+    public Tensor Rows(Tensor x, Tensor keyPaddingMask, long[] positions) => encoder.Rows(x, keyPaddingMask, positions);
+
+    /// <summary><see cref="Pool"/> of the stack's output, computing only the [CLS] row of the last layer unless <paramref name="mean"/>.</summary>
+    public Tensor Pooled(Tensor x, Tensor keyPaddingMask, bool mean) =>
+        mean ? Pool(forward(x, keyPaddingMask), keyPaddingMask, true) : Rows(x, keyPaddingMask, [0]).select(1, 0);
+
     /// <summary>The layer list, under the name libtorch's <c>TransformerEncoder</c> gives it (<c>layers.N</c>).</summary>
     private sealed class FusedEncoder : nn.Module<Tensor, Tensor, Tensor>
     {
@@ -65,6 +77,15 @@ public sealed class TransformerStack : nn.Module<Tensor, Tensor, Tensor>
             using var attend = keyPaddingMask.logical_not().unsqueeze(1).unsqueeze(1);
             foreach (var layer in layers) x = layer.Forward(x, attend);
             return x;
+        }
+
+        public Tensor Rows(Tensor x, Tensor keyPaddingMask, long[] positions)
+        {
+            using var index = torch.tensor(positions);
+            if (layers.Count == 0) return x.index_select(1, index);
+            using var attend = keyPaddingMask.logical_not().unsqueeze(1).unsqueeze(1);
+            for (int i = 0; i < layers.Count - 1; i++) x = layers[i].Forward(x, attend);
+            return layers[layers.Count - 1].Forward(x, attend, index);
         }
     }
 }
@@ -109,9 +130,11 @@ public sealed class FusedEncoderLayer : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <param name="attend">B×1×1×L, true = may be attended to.</param>
-    internal Tensor Forward(Tensor x, Tensor attend)
+    /// <param name="rows">When given, only these positions' outputs (B×P×d); keys and values still from every position.</param>
+    internal Tensor Forward(Tensor x, Tensor attend, Tensor? rows = null)
     {
-        x = norm1.call(x + Dropout(self_attn.Forward(x, attend)));
+        var residual = rows is null ? x : x.index_select(1, rows);
+        x = norm1.call(residual + Dropout(self_attn.Forward(x, attend, rows)));
         var h = Dropout(nn.functional.gelu(linear1.call(x)));
         return norm2.call(x + Dropout(linear2.call(h)));
     }
@@ -154,12 +177,25 @@ public sealed class FusedSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 
     /// <param name="x">B×L×d.</param>
     /// <param name="attend">B×1×1×L (or broadcastable to B×H×L×L), true = may be attended to.</param>
-    internal Tensor Forward(Tensor x, Tensor attend)
+    /// <param name="rows">When given, attention outputs for these query positions only (B×P×d).</param>
+    internal Tensor Forward(Tensor x, Tensor attend, Tensor? rows = null)
     {
-        long b = x.shape[0], len = x.shape[1], d = x.shape[2];
-        // B×L×3d → 3×B×H×L×hd: q, k and v are strided views of one matmul's output (last stride 1, as SDPA wants).
-        var qkv = nn.functional.linear(x, in_proj_weight, in_proj_bias).view(b, len, 3, _heads, d / _heads).permute(2, 0, 3, 1, 4);
-        var a = nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], attend, training ? _dropout : 0.0);
-        return out_proj.call(a.transpose(1, 2).reshape(b, len, d));
+        long b = x.shape[0], len = x.shape[1], d = x.shape[2], hd = d / _heads;
+        double dropout = training ? _dropout : 0.0;
+        if (rows is null)
+        {
+            // B×L×3d → 3×B×H×L×hd: q, k and v are strided views of one matmul's output (last stride 1, as SDPA wants).
+            var qkv = nn.functional.linear(x, in_proj_weight, in_proj_bias).view(b, len, 3, _heads, hd).permute(2, 0, 3, 1, 4);
+            var a = nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], attend, dropout);
+            return out_proj.call(a.transpose(1, 2).reshape(b, len, d));
+        }
+        // Queries of the wanted rows only (the first d rows of in_proj), keys and values of every position (the rest).
+        long p = rows.shape[0];
+        var q = nn.functional.linear(x.index_select(1, rows), in_proj_weight.narrow(0, 0, d), in_proj_bias.narrow(0, 0, d))
+            .view(b, p, _heads, hd).transpose(1, 2);
+        var kv = nn.functional.linear(x, in_proj_weight.narrow(0, d, 2 * d), in_proj_bias.narrow(0, d, 2 * d))
+            .view(b, len, 2, _heads, hd).permute(2, 0, 3, 1, 4);
+        var o = nn.functional.scaled_dot_product_attention(q, kv[0], kv[1], attend, dropout);
+        return out_proj.call(o.transpose(1, 2).reshape(b, p, d));
     }
 }

@@ -102,4 +102,43 @@ public class TransformerStackTests
             Assert.True(diff < 1e-4, $"{name}: gradient differs by {diff}");
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void RowsEqualTheFullOutputAtThoseRowsWithTheSameGradients(int layers)
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(9);
+        var stack = new TransformerStack(16, 4, 32, layers, 0.0);
+        stack.train();
+        var x = randn(3, 7, 16);
+        var mask = torch.tensor(new[]
+        {
+            false, false, false, false, false, false, false,
+            false, false, false, true, true, true, true,
+            false, true, false, true, false, true, false,
+        }, [3, 7]);
+        long[] rows = [0, 2, 6];
+        var xa = x.clone().requires_grad_(true);
+        var xb = x.clone().requires_grad_(true);
+        var some = stack.Rows(xa, mask, rows);
+        var all = stack.call(xb, mask).index_select(1, torch.tensor(rows));
+        Assert.Equal(new long[] { 3, 3, 16 }, some.shape);
+        Assert.True((some - all).abs().max().item<float>() < 1e-5, "rows");
+        Assert.True((stack.Pooled(x, mask, mean: false) - TransformerStack.Pool(stack.call(x, mask), mask, mean: false)).abs().max().item<float>() < 1e-5);
+
+        var w = randn(3, 3, 16);
+        var gradsOf = (Tensor output, Tensor input) =>
+        {
+            foreach (var p in stack.parameters()) p.grad = null;
+            (output * w).sum().backward();
+            return (input.grad!.clone(), stack.parameters().Select(p => p.grad!.clone()).ToList());
+        };
+        var (inputA, paramsA) = gradsOf(some, xa);
+        var (inputB, paramsB) = gradsOf(all, xb);
+        Assert.True((inputA - inputB).abs().max().item<float>() < 1e-4, "input gradient");
+        for (int i = 0; i < paramsA.Count; i++)
+            Assert.True((paramsA[i] - paramsB[i]).abs().max().item<float>() < 1e-4, $"parameter {i} gradient");
+    }
 }
