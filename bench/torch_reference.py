@@ -451,6 +451,7 @@ def main():
         if step == 2:
             phase = dict.fromkeys(PHASES, 0.0)
             start_timed = time.perf_counter()
+            start_cpu = time.process_time()
         mark = time.perf_counter()
 
         def lap(name):
@@ -505,6 +506,7 @@ def main():
         print(f"  step {step}/{args.steps} loss {loss:.3f}", flush=True)
         if step == args.steps - 1:
             end_timed = time.perf_counter()
+            end_cpu = time.process_time()
             timed_phase = dict(phase)
 
     timed = args.steps - 2
@@ -512,10 +514,12 @@ def main():
     result = dict(implementation="pytorch", torch=torch.__version__, blas=blas, preset=args.preset, model=args.model,
                   objective=objective, batch=batch_size, threads=threads, steps=args.steps, parameters=parameters,
                   matmul_gflops=gflops, seconds_per_step=per_step, examples_per_second=batch_size / per_step,
-                  phases={k: v / timed for k, v in timed_phase.items()})
+                  phases={k: v / timed for k, v in timed_phase.items()},
+                  cpu_seconds_per_step=(end_cpu - start_cpu) / timed)
     print()
     print(f"preset {args.preset}, {args.model}/{objective}, batch {batch_size}, {threads} thread(s), {args.steps} steps")
     print(f"training step: {per_step:.3f} s   {batch_size / per_step:.1f} examples/s")
+    print(f"CPU time per step: {(end_cpu - start_cpu) / timed:.3f} s (all threads)")
     print("per step: " + ", ".join(f"{k} {v / timed * 1000:.0f} ms" for k, v in timed_phase.items()))
     print("RESULT " + json.dumps(result))
 
