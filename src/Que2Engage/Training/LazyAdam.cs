@@ -10,7 +10,7 @@ namespace Que2Engage.Training;
 /// <c>LazyAdam</c> do: only the rows the batch touched have their moments and values updated. Dense parameters get
 /// TorchSharp's Adam update unchanged (the same ops in the same order).
 /// <para>
-/// Named departure from dense Adam (DESIGN.md's optimizer): with dense Adam a row the batch did not touch still has
+/// Named departure from dense Adam (README, "Training speed"): with dense Adam a row the batch did not touch still has
 /// its moments decayed and still moves by m̂/(√v̂+ε) from its old momentum; here it stays where it is until a batch
 /// touches it again. That is what makes the step cost O(rows touched) instead of O(table) — at the paper preset the
 /// tables are ~150M of the 210M parameters (issue 11). The bias correction uses the parameter's step count, as
