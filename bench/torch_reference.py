@@ -193,10 +193,14 @@ class Featurizer:
 
 # ---------------------------------------------------------------- model (src/Que2Engage/Modeling)
 
+# --optimizer lazy-adam: the token and trigram tables get sparse gradients (the C# side's SparseEmbeddingGradients).
+SPARSE_TABLES = False
+
+
 class TokenSequenceEmbedding(nn.Module):
     def __init__(self, vocab, max_len, d):
         super().__init__()
-        self.tokens = nn.Embedding(vocab, d, padding_idx=0)
+        self.tokens = nn.Embedding(vocab, d, padding_idx=0, sparse=SPARSE_TABLES)
         self.positions = nn.Embedding(max_len, d)
         self.norm = nn.LayerNorm(d)
         with torch.no_grad():
@@ -224,7 +228,7 @@ class TransformerStack(nn.Module):
 class TrigramBag(nn.Module):
     def __init__(self, buckets, d):
         super().__init__()
-        self.bag = nn.EmbeddingBag(buckets + 1, d, mode="mean", padding_idx=0)
+        self.bag = nn.EmbeddingBag(buckets + 1, d, mode="mean", padding_idx=0, sparse=SPARSE_TABLES)
         with torch.no_grad():
             nn.init.normal_(self.bag.weight, 0, 0.02)
             self.bag.weight[0].zero_()
@@ -390,6 +394,9 @@ def main():
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--threads", type=int, default=0, help="intra-op threads (0 = all cores)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--optimizer", default="adam", choices=["adam", "lazy-adam"],
+                    help="lazy-adam: sparse gradients for the token and trigram tables and torch.optim.SparseAdam for them "
+                         "(the C# LazyAdam), Adam for the rest")
     args = ap.parse_args()
     if args.steps < 3:
         raise SystemExit("error: --steps must be >= 3 (the first and the last step are not timed)")
@@ -418,13 +425,21 @@ def main():
     by_id = {p["id"]: p for p in catalogue}
     examples = shown if objective == "multitask" else [s for s in shown if s[2]]
     featurizer = Featurizer(cfg, catalogue)
+    global SPARSE_TABLES
+    SPARSE_TABLES = args.optimizer == "lazy-adam"
     torch.manual_seed(args.seed)
     model = TwoTowerModel(cfg, args.model)
     parameters = sum(p.numel() for p in model.parameters())
     print(f"parameters: {parameters:,}")
-    tower = [p for n, p in model.named_parameters() if n != "engagement_bias"]
+    def is_table(name):
+        return SPARSE_TABLES and (name.endswith("embed.tokens.weight") or name.endswith("bag.weight"))
+
+    tower = [p for n, p in model.named_parameters() if n != "engagement_bias" and not is_table(n)]
+    tables = [p for n, p in model.named_parameters() if is_table(n)]
     optimizer = torch.optim.Adam([{"params": tower, "lr": cfg["lr"]},
                                   {"params": [model.engagement_bias], "lr": cfg["lr"] * 100}], lr=cfg["lr"])
+    sparse_optimizer = torch.optim.SparseAdam(tables, lr=cfg["lr"]) if tables else None
+    print(f"optimizer: {args.optimizer}" + (f" ({sum(p.numel() for p in tables):,} table parameters in SparseAdam)" if tables else ""))
     model.train()
     order_rng = random.Random(args.seed)
     order, position = [], 0
@@ -436,6 +451,7 @@ def main():
         if step == 2:
             phase = dict.fromkeys(PHASES, 0.0)
             start_timed = time.perf_counter()
+            start_cpu = time.process_time()
         mark = time.perf_counter()
 
         def lap(name):
@@ -455,6 +471,8 @@ def main():
         lap("data")
         torch.manual_seed(args.seed * 1_000_003 + step)
         optimizer.zero_grad()
+        if sparse_optimizer is not None:
+            sparse_optimizer.zero_grad(set_to_none=True)
         lap("optimizer")
         qf = [query_cache[q] if q in query_cache else query_cache.setdefault(q, featurizer.query(q)) for q, _, _ in batch]
         df = [doc_cache[d] if d in doc_cache else doc_cache.setdefault(d, featurizer.product(by_id[d])) for _, d, _ in batch]
@@ -480,12 +498,15 @@ def main():
         total.backward()
         lap("backward")
         optimizer.step()
+        if sparse_optimizer is not None:
+            sparse_optimizer.step()
         lap("optimizer")
         del q, d, total
         lap("other")
         print(f"  step {step}/{args.steps} loss {loss:.3f}", flush=True)
         if step == args.steps - 1:
             end_timed = time.perf_counter()
+            end_cpu = time.process_time()
             timed_phase = dict(phase)
 
     timed = args.steps - 2
@@ -493,10 +514,12 @@ def main():
     result = dict(implementation="pytorch", torch=torch.__version__, blas=blas, preset=args.preset, model=args.model,
                   objective=objective, batch=batch_size, threads=threads, steps=args.steps, parameters=parameters,
                   matmul_gflops=gflops, seconds_per_step=per_step, examples_per_second=batch_size / per_step,
-                  phases={k: v / timed for k, v in timed_phase.items()})
+                  phases={k: v / timed for k, v in timed_phase.items()},
+                  cpu_seconds_per_step=(end_cpu - start_cpu) / timed)
     print()
     print(f"preset {args.preset}, {args.model}/{objective}, batch {batch_size}, {threads} thread(s), {args.steps} steps")
     print(f"training step: {per_step:.3f} s   {batch_size / per_step:.1f} examples/s")
+    print(f"CPU time per step: {(end_cpu - start_cpu) / timed:.3f} s (all threads)")
     print("per step: " + ", ".join(f"{k} {v / timed * 1000:.0f} ms" for k, v in timed_phase.items()))
     print("RESULT " + json.dumps(result))
 

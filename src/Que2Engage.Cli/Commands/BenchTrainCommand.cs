@@ -35,9 +35,11 @@ public static class BenchTrainCommand
         var pairs = new Option<int>("--pairs") { Description = "With --peer: back-to-back pairs to run (the median ratio is reported).", DefaultValueFactory = _ => 3 };
         var python = new Option<string>("--python") { Description = "With --peer torch: the Python that has torch (Debian's python3-torch).", DefaultValueFactory = _ => "/usr/bin/python3" };
 
+        var optimizer = TrainCommand.OptimizerOption();
+
         var c = new Command("train", "Measure matmul GFLOP/s and training examples/s and GFLOP/s on synthetic batches.")
         {
-            preset, steps, threads, model, objective, batch, peer, pairs, python,
+            preset, steps, threads, model, objective, batch, peer, pairs, python, optimizer,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
@@ -51,6 +53,7 @@ public static class BenchTrainCommand
                 Steps = p.GetValue(steps),
                 Threads = p.GetValue(threads),
                 BatchSize = p.GetValue(batch),
+                LazyAdam = TrainCommand.LazyAdam(p.GetValue(optimizer)),
             };
             if (options.Steps < TrainingBenchmark.MinSteps)
                 throw new InvalidInputException($"--steps must be ≥ {TrainingBenchmark.MinSteps} (the first and the last step are not timed)");
@@ -72,6 +75,7 @@ public static class BenchTrainCommand
         output.WriteLine($"parameters:                  {r.Parameters,12:N0}");
         output.WriteLine($"matmul (512×768 @ 768×768):  {r.MatmulGflops,8:F1} GFLOP/s");
         output.WriteLine($"training step:               {r.SecondsPerStep,8:F3} s   {r.ExamplesPerSecond,8:F1} examples/s");
+        output.WriteLine($"CPU time per step:           {r.CpuSecondsPerStep,8:F3} s   (all threads; steadier than wall time on a shared machine)");
         output.WriteLine($"model matmul FLOPs per step: {r.GflopPerStep,8:F1} GFLOP (forward ×3)");
         output.WriteLine($"achieved:                    {r.AchievedGflops,8:F1} GFLOP/s = {r.Efficiency:P0} of matmul peak");
         output.WriteLine($"per step:                    {Phases(r.PhaseSecondsPerStep.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value))}");
@@ -104,7 +108,9 @@ public static class BenchTrainCommand
     }
 
     /// <summary>The PyTorch reference's <c>RESULT {json}</c> line: examples/s, parameters and seconds per phase.</summary>
-    public sealed record PeerResult(double ExamplesPerSecond, long Parameters, double MatmulGflops, IReadOnlyDictionary<string, double> Phases);
+    /// <param name="CpuSecondsPerStep">CPU time of all the reference's threads per timed step (0 when it did not report it).</param>
+    public sealed record PeerResult(double ExamplesPerSecond, long Parameters, double MatmulGflops, IReadOnlyDictionary<string, double> Phases,
+        double CpuSecondsPerStep = 0);
 
     /// <summary>Parses the reference's output (its last <c>RESULT {json}</c> line).</summary>
     public static PeerResult ParsePeerResult(string stdout)
@@ -117,7 +123,8 @@ public static class BenchTrainCommand
             var root = json.RootElement;
             var phases = root.GetProperty("phases").EnumerateObject().ToDictionary(x => x.Name, x => x.Value.GetDouble());
             return new PeerResult(root.GetProperty("examples_per_second").GetDouble(), root.GetProperty("parameters").GetInt64(),
-                root.GetProperty("matmul_gflops").GetDouble(), phases);
+                root.GetProperty("matmul_gflops").GetDouble(), phases,
+                root.TryGetProperty("cpu_seconds_per_step", out var cpu) ? cpu.GetDouble() : 0);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -151,6 +158,16 @@ public static class BenchTrainCommand
         for (int i = 0; i < pairs; i++)
             output.WriteLine($"{i + 1,4}  {ours[i].ExamplesPerSecond,15:F1}  {theirs[i].ExamplesPerSecond,12:F1}  {ratios[i],5:F2}×  {ours[i].MatmulGflops,6:F1}, {theirs[i].MatmulGflops:F1}");
         output.WriteLine($"median ratio: {Median(ratios):F2}× (que2engage examples/s ÷ PyTorch examples/s)");
+        // On a machine other jobs share, wall time measures them too; CPU time per step much less so.
+        var cpuRatios = Enumerable.Range(0, pairs).Where(i => ours[i].CpuSecondsPerStep > 0 && theirs[i].CpuSecondsPerStep > 0)
+            .Select(i => theirs[i].CpuSecondsPerStep / ours[i].CpuSecondsPerStep).ToList();
+        if (cpuRatios.Count > 0)
+        {
+            output.WriteLine("pair  que2engage CPU s/step  PyTorch CPU s/step  ratio (PyTorch ÷ que2engage)");
+            for (int i = 0; i < pairs; i++)
+                output.WriteLine($"{i + 1,4}  {ours[i].CpuSecondsPerStep,21:F3}  {theirs[i].CpuSecondsPerStep,18:F3}  {theirs[i].CpuSecondsPerStep / ours[i].CpuSecondsPerStep,5:F2}×");
+            output.WriteLine($"median CPU-time ratio: {Median(cpuRatios):F2}× (examples per CPU-second, que2engage ÷ PyTorch)");
+        }
         output.WriteLine("median per step:");
         output.WriteLine($"  que2engage: {Phases(MedianPhases(ours.Select(r => r.PhaseSecondsPerStep.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value)).ToList()))}");
         output.WriteLine($"  PyTorch:    {Phases(MedianPhases(theirs.Select(t => t.Phases).ToList()))}");
@@ -176,6 +193,8 @@ public static class BenchTrainCommand
                      "--steps", ours.Steps.ToString(CultureInfo.InvariantCulture),
                      "--threads", ours.Threads.ToString(CultureInfo.InvariantCulture),
                      "--seed", options.Seed.ToString(CultureInfo.InvariantCulture),
+                     // The same optimizer maths on both sides: lazy Adam ↔ sparse tables + torch.optim.SparseAdam.
+                     "--optimizer", (options.LazyAdam ?? ModelConfig.Preset(options.Preset).SparseEmbeddingGradients) ? "lazy-adam" : "adam",
                  })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new Que2EngageException($"could not start {python}");

@@ -46,6 +46,7 @@ public static class TrainCommand
         var engagedFraction = new Option<double?>("--engaged-fraction") { Description = "Multitask: share of engaged pairs in every batch (0.5 = the paper's 1:1 training set): a batch holds --batch engaged pairs plus shown-not-engaged ones. Default (paper recipe): --batch impressions as logged." };
         var engagementPrior = new Option<bool>("--engagement-prior") { Description = "Que2Engage: add a document engagement prior g(d) to the engagement logit (s·κ + g + b); served as one extra index coordinate." };
         var engagementGradient = new Option<double>("--engagement-gradient") { Description = "Multitask: share (0–1) of the engagement loss's gradient that reaches the towers through κ(q,d). 1 = the paper: engagement shapes the embedding; 0 = the embedding learns relevance only and engagement goes to the prior g(d). Default: the recipe's.", DefaultValueFactory = _ => 1.0 };
+        var optimizer = OptimizerOption();
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps.", DefaultValueFactory = _ => 200 };
         var dModel = new Option<int?>("--d-model") { Description = "Override: transformer width." };
@@ -64,7 +65,7 @@ public static class TrainCommand
         {
             data, output, model, context, objective, recipe, documentTower, modalityDropout, preset, steps, epochs, batch, lr, seed, resume, overwrite,
             threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, engagementGradient, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
-            fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel,
+            fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel, optimizer,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
@@ -97,6 +98,7 @@ public static class TrainCommand
                 QueryMaxTokens = p.GetValue(queryTokens),
                 InitCheckpoint = p.GetValue(init),
                 TokenizerModel = p.GetValue(tokenizerModel),
+                LazyAdam = LazyAdam(p.GetValue(optimizer)),
             };
             // The recipe sets the loss switches; a switch given on the command line wins over it.
             options = TrainingRecipes.Apply(p.GetValue(recipe) == "paper" ? TrainingRecipe.Paper : TrainingRecipe.Recommended, options);
@@ -180,6 +182,19 @@ public static class TrainCommand
         }
         return result!;
     }
+
+    /// <summary>--optimizer: adam (dense over every row) or lazy-adam (sparse table gradients); default: the preset's.</summary>
+    public static Option<string?> OptimizerOption()
+    {
+        var o = new Option<string?>("--optimizer")
+        {
+            Description = "adam (dense: every row of the token and trigram tables every step) or lazy-adam (sparse table gradients; only the rows a batch touches are updated, a named departure from Adam, see README). Default: the preset's (small: adam, paper: lazy-adam).",
+        };
+        o.AcceptOnlyFromAmong("adam", "lazy-adam");
+        return o;
+    }
+
+    public static bool? LazyAdam(string? optimizer) => optimizer switch { null => null, "lazy-adam" => true, _ => false };
 
     public static ModelKind ParseModel(string name) => name.Trim().ToLowerInvariant() switch
     {

@@ -75,9 +75,16 @@ public sealed class Featurizer
         return longest;
     }
 
-    public DocumentInputs ToTensors(IReadOnlyList<ProductFeatures> batch)
+    /// <summary>
+    /// Document token ids, like queries', are padded only to the batch's longest text, not to DocMaxTokens: the padded
+    /// positions are masked out of attention and out of mean pooling, so the outputs are the same (to float rounding)
+    /// while a batch of short listings costs the encoders and the fusion transformer less (issue 11, BENCHMARKS.md).
+    /// With <paramref name="padToBudget"/> every row is padded to DocMaxTokens (as before; the tests' reference).
+    /// </summary>
+    public DocumentInputs ToTensors(IReadOnlyList<ProductFeatures> batch, bool padToBudget = false)
     {
         int b = batch.Count;
+        var tokens = batch.Select(f => f.Tokens).ToList();
         int imgDim = Math.Max(1, _config.ImageDim);
         int maxImg = _config.MaxImages;
         var images = new float[b * maxImg * imgDim];
@@ -94,7 +101,7 @@ public sealed class Featurizer
             Array.Copy(f.Context, 0, context, i * ContextFeatures.Dimension, ContextFeatures.Dimension);
         }
         return new DocumentInputs(
-            TokenTensor(batch.Select(f => f.Tokens).ToList(), _config.DocMaxTokens),
+            TokenTensor(tokens, padToBudget ? _config.DocMaxTokens : Math.Min(_config.DocMaxTokens, LongestUnpadded(tokens))),
             BagTensor(batch.Select(f => f.TitleTrigrams).ToList()),
             torch.tensor(images, [b, maxImg, imgDim]),
             torch.tensor(mask, [b, maxImg]),

@@ -34,7 +34,7 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
     public Que2EngageDocumentTower(ModelConfig c) : base(nameof(Que2EngageDocumentTower))
     {
         _config = c;
-        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel, c.EmbeddingNormEpsilon);
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel, c.EmbeddingNormEpsilon, c.SparseEmbeddingGradients);
         textEncoder = c.TextLayers > 0 ? new TransformerStack(c.DModel, c.Heads, c.Ffn, c.TextLayers, c.Dropout) : null;
         images = new ImageSetEncoder(c.ImageDim, c.DModel);
         context = new ContextEncoder(ContextFeatures.Dimension, c.DModel);
@@ -89,13 +89,15 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
         seq = seq + modalityTypes.call(typeIds).unsqueeze(0);
 
         var mask = cat([zeros(b, 1, ScalarType.Bool), textPadding, noImage, noContext], 1);
-        var fusedAll = fusion.call(seq, mask);
-        var fused = fusedAll.select(1, 0);
+        // Only [CLS] (and, for the prior, the image and context tokens) of the fusion's output are read: the last
+        // fusion layer computes those rows alone (TransformerStack.Rows; same outputs).
+        var fusedRows = fusion.Rows(seq, mask, priorHead is null ? [0] : [0, len + 1, len + 2]);
+        var fused = fusedRows.select(1, 0);
         var embedding = nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
         if (priorHead is null) return embedding;
         // The engagement prior reads the fused [CLS], image and context positions: the context token's output has
         // attended to the text (what kind of item, so what a price means) and the image token carries photo quality.
-        var prior = priorHead.call(cat([fused, fusedAll.select(1, len + 1), fusedAll.select(1, len + 2)], 1));
+        var prior = priorHead.call(cat([fused, fusedRows.select(1, 1), fusedRows.select(1, 2)], 1));
         return cat([embedding, prior], 1);
     }
 

@@ -27,9 +27,9 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
 
     public Que2SearchDocumentTower(ModelConfig c) : base(nameof(Que2SearchDocumentTower))
     {
-        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel, c.EmbeddingNormEpsilon);
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.DocMaxTokens, c.DModel, c.EmbeddingNormEpsilon, c.SparseEmbeddingGradients);
         textEncoder = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.Que2SearchTextLayers, c.Dropout);
-        titleTrigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
+        titleTrigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel, c.SparseEmbeddingGradients);
         images = new ImageSetEncoder(c.ImageDim, c.DModel);
         context = c.ContextEncoder ? new ContextEncoder(ContextFeatures.Dimension, c.DModel) : null;
         fusion = new AttentionFusion(c.DModel);
@@ -51,7 +51,7 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
     {
         long b = d.Tokens.shape[0];
         var padding = d.Tokens.eq(0);
-        var text = TransformerStack.Pool(textEncoder.call(embed.call(d.Tokens), padding), padding, _meanPooling);
+        var text = textEncoder.Pooled(embed.call(d.Tokens), padding, _meanPooling);
         var vectors = new List<Tensor> { text, titleTrigrams.call(d.TitleTrigrams), images.call(d.Images, d.ImageMask) };
         var present = new List<Tensor> { ones(b, 1, ScalarType.Bool), ones(b, 1, ScalarType.Bool), d.ImageMask.any(1).unsqueeze(1) };
         if (context is not null)

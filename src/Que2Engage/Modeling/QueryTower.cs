@@ -18,9 +18,9 @@ public sealed class QueryTower : nn.Module<QueryInputs, Tensor>
 
     public QueryTower(ModelConfig c) : base(nameof(QueryTower))
     {
-        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.QueryMaxTokens, c.DModel, c.EmbeddingNormEpsilon);
+        embed = new TokenSequenceEmbedding(c.Tokenizer.VocabSize, c.QueryMaxTokens, c.DModel, c.EmbeddingNormEpsilon, c.SparseEmbeddingGradients);
         encoder = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.QueryLayers, c.Dropout);
-        trigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel);
+        trigrams = new TrigramBag(c.Tokenizer.TrigramBuckets, c.DModel, c.SparseEmbeddingGradients);
         head = nn.Sequential(nn.Linear(2 * c.DModel, c.DModel), nn.GELU(), nn.Linear(c.DModel, c.Dim));
         _meanPooling = c.MeanPooling;
         RegisterComponents();
@@ -29,7 +29,7 @@ public sealed class QueryTower : nn.Module<QueryInputs, Tensor>
     public override Tensor forward(QueryInputs q)
     {
         var padding = q.Tokens.eq(0);
-        var cls = TransformerStack.Pool(encoder.call(embed.call(q.Tokens), padding), padding, _meanPooling);
+        var cls = encoder.Pooled(embed.call(q.Tokens), padding, _meanPooling);
         var joined = cat([cls, trigrams.call(q.Trigrams)], 1);
         return nn.functional.normalize(head.call(joined), p: 2, dim: 1);
     }

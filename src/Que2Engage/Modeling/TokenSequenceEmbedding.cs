@@ -11,9 +11,10 @@ public sealed class TokenSequenceEmbedding : nn.Module<Tensor, Tensor>
     private readonly Embedding positions;
     private readonly LayerNorm norm;
 
-    public TokenSequenceEmbedding(int vocab, int maxLen, int dModel, double eps = 1e-5) : base(nameof(TokenSequenceEmbedding))
+    /// <param name="sparse">The token table's gradient is sparse (<see cref="ModelConfig.SparseEmbeddingGradients"/>).</param>
+    public TokenSequenceEmbedding(int vocab, int maxLen, int dModel, double eps = 1e-5, bool sparse = false) : base(nameof(TokenSequenceEmbedding))
     {
-        tokens = nn.Embedding(vocab, dModel, padding_idx: 0);
+        tokens = nn.Embedding(vocab, dModel, padding_idx: 0, sparse: sparse);
         positions = nn.Embedding(maxLen, dModel);
         norm = nn.LayerNorm(dModel, eps);
         using (no_grad())

@@ -9,9 +9,10 @@ public sealed class TrigramBag : nn.Module<Tensor, Tensor>
 {
     private readonly EmbeddingBag bag;
 
-    public TrigramBag(int buckets, int dModel) : base(nameof(TrigramBag))
+    /// <param name="sparse">The table's gradient is sparse (<see cref="ModelConfig.SparseEmbeddingGradients"/>).</param>
+    public TrigramBag(int buckets, int dModel, bool sparse = false) : base(nameof(TrigramBag))
     {
-        bag = nn.EmbeddingBag(buckets + 1, dModel, mode: EmbeddingBagMode.Mean, padding_index: 0);
+        bag = nn.EmbeddingBag(buckets + 1, dModel, mode: EmbeddingBagMode.Mean, sparse: sparse, padding_index: 0);
         using (no_grad())
         {
             nn.init.normal_(bag.weight, 0, 0.02);

@@ -74,10 +74,13 @@ public sealed class TwoTowerModel : nn.Module, IEmbeddingModel
     /// <summary>Document embeddings (B×D) in the current train/eval mode, with gradients if enabled.</summary>
     public Tensor EncodeDocuments(IReadOnlyList<ProductFeatures> products) => EncodeDocumentsWithPrior(products).Embedding;
 
-    /// <summary>Document embeddings (B×D) and, with <see cref="HasEngagementPrior"/>, the engagement prior g(d) (B).</summary>
-    public (Tensor Embedding, Tensor? Prior) EncodeDocumentsWithPrior(IReadOnlyList<ProductFeatures> products)
+    /// <summary>
+    /// Document embeddings (B×D) and, with <see cref="HasEngagementPrior"/>, the engagement prior g(d) (B). Token ids
+    /// are padded to the batch's longest text, or with <paramref name="padToBudget"/> to DocMaxTokens (same outputs).
+    /// </summary>
+    public (Tensor Embedding, Tensor? Prior) EncodeDocumentsWithPrior(IReadOnlyList<ProductFeatures> products, bool padToBudget = false)
     {
-        var output = documentTower.call(Featurizer.ToTensors(products));
+        var output = documentTower.call(Featurizer.ToTensors(products, padToBudget));
         if (!HasEngagementPrior) return (output, null);
         return (output.narrow(1, 0, Config.Dim), output.select(1, Config.Dim));
     }

@@ -47,6 +47,7 @@ public static class ResumeSettings
             ["trigram buckets"] = Text(o.TrigramBuckets ?? p.Tokenizer.TrigramBuckets),
             ["--tokenizer-model"] = o.TokenizerModel is null ? "none" : Path.GetFileName(o.TokenizerModel),
             ["dropout"] = Text(o.Dropout ?? p.Dropout),
+            ["--lazy-adam"] = Text(o.LazyAdam ?? p.SparseEmbeddingGradients),
             ["modality drop rates"] = string.Join('/', Text(o.ContextDropRate ?? p.ContextDropRate), Text(o.ImageDropRate ?? p.ImageDropRate), Text(o.TextDropRate ?? p.TextDropRate)),
         };
     }

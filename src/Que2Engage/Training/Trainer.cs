@@ -81,7 +81,7 @@ public static class Trainer
             new Adam.ParamGroup(towerParameters, new Adam.Options { LearningRate = config.LearningRate }),
             new Adam.ParamGroup([model.EngagementBias], new Adam.Options { LearningRate = config.LearningRate * BiasLearningRateMultiplier }),
         };
-        using var optimizer = optim.Adam(groups, lr: config.LearningRate);
+        using Adam optimizer = config.SparseEmbeddingGradients ? new LazyAdam(groups, config.LearningRate) : optim.Adam(groups, lr: config.LearningRate);
         if (profile is not null) profile.Parameters = model.parameters().Sum(p => p.numel());
         int step = 0;
         long position = 0;

@@ -11,7 +11,7 @@ namespace Que2Engage.Training;
 public sealed record TrainingBenchmarkResult(
     string Preset, int Threads, int BatchSize, int Steps, double MatmulGflops, double ExamplesPerSecond,
     double SecondsPerStep, double GflopPerStep, double AchievedGflops, long Parameters,
-    IReadOnlyDictionary<TrainingPhase, double> PhaseSecondsPerStep)
+    IReadOnlyDictionary<TrainingPhase, double> PhaseSecondsPerStep, double CpuSecondsPerStep = 0)
 {
     /// <summary>Achieved training GFLOP/s as a fraction of the machine's plain matmul GFLOP/s.</summary>
     public double Efficiency => MatmulGflops > 0 ? AchievedGflops / MatmulGflops : 0;
@@ -47,7 +47,7 @@ public static class TrainingBenchmark
             var run = options with { Steps = steps, CheckpointEvery = int.MaxValue, Resume = false, WarmupSteps = 0 };
             var config = run.BuildModelConfig(SyntheticImageDim);
             double flopPerStep = 3 * ForwardFlopsPerExample(config, run.Objective) * config.BatchSize;
-            TimeSpan? afterFirst = null, end = null;
+            TimeSpan? afterFirst = null, end = null, cpuAfterFirst = null, cpuEnd = null;
             IReadOnlyDictionary<TrainingPhase, double>? phases = null;
             var profile = new TrainingProfile();
             log?.Invoke($"training {steps} steps of the {options.Preset} preset (batch {config.BatchSize})…");
@@ -58,11 +58,13 @@ public static class TrainingBenchmark
                 if (p.Step == 1)
                 {
                     afterFirst = p.Elapsed;
+                    cpuAfterFirst = ProcessCpuTime();
                     profile.Reset();
                 }
                 if (p.Step == steps - 1)
                 {
                     end = p.Elapsed;
+                    cpuEnd = ProcessCpuTime();
                     phases = profile.Snapshot();
                 }
                 log?.Invoke($"  step {p.Step}/{p.TotalSteps} loss {p.Loss:F3} ({p.ExamplesPerSecond:F0} ex/s)");
@@ -70,12 +72,23 @@ public static class TrainingBenchmark
             int timed = steps - 2;
             double perStep = (end!.Value - afterFirst!.Value).TotalSeconds / timed;
             return new TrainingBenchmarkResult(options.Preset, threads, config.BatchSize, steps, gflops,
-                config.BatchSize / perStep, perStep, flopPerStep / 1e9, flopPerStep / 1e9 / perStep, profile.Parameters, phases!);
+                config.BatchSize / perStep, perStep, flopPerStep / 1e9, flopPerStep / 1e9 / perStep, profile.Parameters, phases!,
+                (cpuEnd!.Value - cpuAfterFirst!.Value).TotalSeconds / timed);
         }
         finally
         {
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// CPU time of this process (all threads). On a shared machine the wall time of a step depends on what else runs;
+    /// its CPU time much less, so comparing two builds by CPU seconds per step is the steadier measure.
+    /// </summary>
+    private static TimeSpan ProcessCpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     /// <summary>Median GFLOP/s of a 512×768 by 768×768 float32 matmul.</summary>

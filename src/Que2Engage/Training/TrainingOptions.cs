@@ -74,6 +74,11 @@ public sealed record TrainingOptions
     public double? EmbeddingNormEpsilon { get; init; }
     public int? TrigramBuckets { get; init; }
     public double? Dropout { get; init; }
+    /// <summary>
+    /// Sparse gradients for the token and trigram tables and <see cref="LazyAdam"/> (ModelConfig.SparseEmbeddingGradients);
+    /// false = dense Adam over every row; null = the preset's (small: dense, paper: lazy).
+    /// </summary>
+    public bool? LazyAdam { get; init; }
     public double? ContextDropRate { get; init; }
     public double? ImageDropRate { get; init; }
     public double? TextDropRate { get; init; }
@@ -102,6 +107,7 @@ public sealed record TrainingOptions
             QueryMaxTokens = QueryMaxTokens ?? p.QueryMaxTokens,
             DocMaxTokens = DocMaxTokens ?? p.DocMaxTokens,
             Dropout = Dropout ?? p.Dropout,
+            SparseEmbeddingGradients = LazyAdam ?? p.SparseEmbeddingGradients,
             ContextDropRate = ContextDropRate ?? p.ContextDropRate,
             ImageDropRate = ImageDropRate ?? p.ImageDropRate,
             TextDropRate = TextDropRate ?? p.TextDropRate,

@@ -1,6 +1,7 @@
 using Que2Engage.Data;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
+using Que2Engage.Training.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -94,6 +95,34 @@ public sealed class TwoTowerModelTests : IDisposable
         model.eval();
         var inferred = model.EncodeDocuments(features);
         Assert.True((inferred[0] - inferred[1]).abs().max().item<float>() > 1e-3);
+    }
+
+    [Theory]
+    [InlineData(ModelKind.Que2Engage, false)]
+    [InlineData(ModelKind.Que2Engage, true)]
+    [InlineData(ModelKind.Que2Search, true)]
+    public void PaddingDocumentsToTheBatchsLongestLeavesTheLossUnchanged(ModelKind kind, bool prior)
+    {
+        var lamp = Full with { ProductId = "lamp", Title = "lamp", Description = "", ImageEmbeddings = [] };
+        var chair = Full with { ProductId = "chair", Title = "oak chair", Description = "sturdy" };
+        var sofa = Full with { Description = "" };
+        using var model = new TwoTowerModel(Tiny(kind) with { EngagementPrior = prior }, ContextStatistics.FromCatalogue([sofa, lamp, chair]));
+        var docs = new[] { sofa, lamp, chair }.Select(model.Featurizer.Product).ToList();
+        var queries = new[] { "red sofa", "lamp", "chair" }.Select(model.Featurizer.Query).ToList();
+        using var scope = NewDisposeScope();
+        long shortLength = model.Featurizer.ToTensors(docs).Tokens.shape[1], budget = model.Featurizer.ToTensors(docs, padToBudget: true).Tokens.shape[1];
+        Assert.True(shortLength < budget, $"{shortLength} vs {budget}");
+        model.train();
+        double Loss(bool padToBudget)
+        {
+            torch.manual_seed(1);
+            var q = model.EncodeQueries(queries);
+            var (d, g) = model.EncodeDocumentsWithPrior(docs, padToBudget);
+            var engaged = torch.tensor(new[] { true, false, true });
+            return MultitaskLoss.Compute(q, d, engaged, model.EngagementBias, 20, 0.8, 0.2, prior: g).Total.item<float>();
+        }
+        double shortest = Loss(false), padded = Loss(true);
+        Assert.True(Math.Abs(shortest - padded) < 1e-5, $"{shortest} vs {padded}");
     }
 
     [Fact]

@@ -53,11 +53,13 @@ public sealed class TrainerTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Dir("o"), ModelStore.WeightsFile)));
     }
 
-    [Fact]
-    public void ResumeContinuesExactly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ResumeContinuesExactly(bool lazyAdam)
     {
         var world = new ToyWorld(trainSessions: 120);
-        var options = ToyWorld.TinyOptions() with { Steps = 12, CheckpointEvery = 5, ModalityDropout = true };
+        var options = ToyWorld.TinyOptions() with { Steps = 12, CheckpointEvery = 5, ModalityDropout = true, LazyAdam = lazyAdam };
         var straight = Trainer.Train(world.Products, world.Train, options, Dir("straight"));
 
         Trainer.Train(world.Products, world.Train, options with { Steps = 5 }, Dir("split"));
@@ -107,11 +109,13 @@ public sealed class TrainerTests : IDisposable
         Assert.All(kept!.LossCurve, l => Assert.True(double.IsFinite(l)));
     }
 
-    [Fact]
-    public void NativeMemoryStaysFlat()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void NativeMemoryStaysFlat(bool lazyAdam)
     {
         var world = new ToyWorld(trainSessions: 60);
-        var options = ToyWorld.TinyOptions() with { BatchSize = 8 };
+        var options = ToyWorld.TinyOptions() with { BatchSize = 8, LazyAdam = lazyAdam };
         Trainer.Train(world.Products, world.Train, options with { Steps = 20 }, Dir("warm"));
 
         var stats = DisposeScopeManager.Statistics;
