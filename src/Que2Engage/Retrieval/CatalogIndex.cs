@@ -149,10 +149,20 @@ public sealed partial class CatalogIndex : IDisposable
         SearchFilter? filter = null) =>
         SearchAsync(query, queryVector, k, mode, ef, default, filter).GetAwaiter().GetResult();
 
-    public async Task<IReadOnlyList<CatalogHit>> SearchAsync(string query, float[]? queryVector, int k, SearchMode mode = SearchMode.Hybrid,
+    public Task<IReadOnlyList<CatalogHit>> SearchAsync(string query, float[]? queryVector, int k, SearchMode mode = SearchMode.Hybrid,
         int? ef = null, CancellationToken cancellationToken = default, SearchFilter? filter = null)
     {
         if (queryVector is not null) queryVector = EmbeddingChecks.Normalised(queryVector, Dimension, "query vector", fromUser: true, extra: Manifest.ExtraCoordinates);
+        return SearchAsync(query, queryVector is null ? null : Task.FromResult(queryVector), k, mode, ef, cancellationToken, filter);
+    }
+
+    /// <summary>
+    /// As above with the query embedding still being computed (e.g. by a <see cref="Serving.QueryEmbeddingBatcher"/>):
+    /// the lexical search runs meanwhile and only the vector search waits for it. The vector must already be normalised.
+    /// </summary>
+    public async Task<IReadOnlyList<CatalogHit>> SearchAsync(string query, Task<float[]>? queryVector, int k, SearchMode mode,
+        int? ef, CancellationToken cancellationToken, SearchFilter? filter)
+    {
         if (filter is { IsEmpty: false } && mode != SearchMode.Ebr && !Manifest.FilterFields)
             throw new InvalidInputException($"{Directory}: this index was built before search filters existed; rebuild it with 'index' (or filter with mode ebr).");
         CatalogState state;
