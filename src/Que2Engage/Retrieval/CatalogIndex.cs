@@ -82,7 +82,8 @@ public sealed partial class CatalogIndex : IDisposable
     private static (IndexManifest Manifest, CatalogState State) LoadGeneration(string directory, bool writable, FusionOptions? fusion)
     {
         var manifest = IndexManifest.Read(directory);
-        var vectors = VectorIndexFile.Load(Path.Combine(directory, IndexManifest.VectorsFile));
+        // Memory-mapped: a million-listing index opens without copying its float vectors into the heap.
+        var vectors = VectorIndexFile.Load(Path.Combine(directory, IndexManifest.VectorsFile), memoryMap: true);
         if (vectors.Dimension != manifest.Dimension || vectors.Count != manifest.Products)
             throw new InvalidInputException($"{directory}: inconsistent index: the manifest says {manifest.Products} products of dimension {manifest.Dimension}, the vector index holds {vectors.Count} of dimension {vectors.Dimension}.");
         var products = ProductStore.Read(Path.Combine(directory, IndexManifest.ProductsFile));

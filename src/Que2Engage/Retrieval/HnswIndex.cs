@@ -72,10 +72,14 @@ public sealed class HnswIndex : IVectorIndex
     private readonly Inserter _inserter;
 
     public HnswIndex(int dimension, HnswOptions? options = null, int initialCapacity = 1024)
+        : this(options ?? new HnswOptions(), new VectorStore(dimension, initialCapacity), initialCapacity)
     {
-        options ??= new HnswOptions();
+    }
+
+    private HnswIndex(HnswOptions options, VectorStore store, int initialCapacity)
+    {
         options.Validate();
-        _store = new VectorStore(dimension, initialCapacity);
+        _store = store;
         _m = options.M;
         _maxM0 = 2 * options.M;
         _stride0 = _maxM0 + 1;
@@ -131,6 +135,9 @@ public sealed class HnswIndex : IVectorIndex
     }
 
     public ReadOnlySpan<float> GetVector(int id) => _store.RowChecked(id);
+
+    /// <summary>True while the float vectors are served from a memory map of the index file (until the first Add).</summary>
+    public bool IsMemoryMapped => _store.IsMapped;
 
     /// <summary>The level of node <paramref name="id"/> (0 = only on the bottom layer).</summary>
     public int LevelOf(int id) => (uint)id < (uint)Count ? _levels[id] : throw new ArgumentOutOfRangeException(nameof(id));
@@ -278,7 +285,7 @@ public sealed class HnswIndex : IVectorIndex
             return;
         }
         var locks = concurrent ? _locks : null;
-        fixed (float* data = _store.Data)
+        fixed (float* data = &_store.First)
             InsertLinked(id, level, entry, maxLevel, new FloatScorer(data, data + (nint)id * Dimension, Dimension), ins, locks);
 
         if (level > maxLevel)
@@ -503,7 +510,7 @@ public sealed class HnswIndex : IVectorIndex
             if (quantizer is not null && quantizer.Count == n && QuantizedWalk) return SearchInt8(query, k, ef, allowed, ctx, quantizer);
             unsafe
             {
-                fixed (float* data = _store.Data)
+                fixed (float* data = &_store.First)
                 fixed (float* q = query)
                 {
                     var scorer = new FloatScorer(data, q, Dimension);
@@ -595,7 +602,7 @@ public sealed class HnswIndex : IVectorIndex
     public static HnswIndex Load(string path) => VectorIndexFile.Load(path) as HnswIndex
         ?? throw new InvalidInputException($"{path}: the file holds a {VectorIndexFile.PeekKind(path)} index, not an HNSW one.");
 
-    internal static HnswIndex ReadBody(IndexFileReader r, VectorIndexFile.Header h)
+    internal static HnswIndex ReadBody(IndexFileReader r, VectorIndexFile.Header h, bool memoryMap = false)
     {
         int m = r.ReadInt32(), efc = r.ReadInt32(), ef = r.ReadInt32(), maxLevel = r.ReadInt32(), entry = r.ReadInt32();
         ulong seed = r.ReadUInt64(), state = r.ReadUInt64();
@@ -631,9 +638,8 @@ public sealed class HnswIndex : IVectorIndex
         if (fixedBytes > h.BodyBytes)
             throw r.Error($"corrupt header: an HNSW index of {n} × {h.Dimension} with M {m} needs at least {fixedBytes} body bytes, the header says {h.BodyBytes}.");
 
-        var loaded = new HnswIndex(h.Dimension, new HnswOptions { M = m, EfConstruction = efc, DefaultEf = ef, Seed = seed, Quantization = quantization }, Math.Max(1, n));
-        r.ReadFloats(loaded._store.Data.AsSpan(0, n * h.Dimension));
-        loaded._store.SetFilledCount(n);
+        var store = VectorIndexFile.ReadVectors(r, h.Dimension, n, memoryMap, Math.Max(1, n));
+        var loaded = new HnswIndex(new HnswOptions { M = m, EfConstruction = efc, DefaultEf = ef, Seed = seed, Quantization = quantization }, store, Math.Max(1, n));
         loaded._rngState = state;
         loaded._entryPoint = entry;
         loaded._maxLevel = maxLevel;

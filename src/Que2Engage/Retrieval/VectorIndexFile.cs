@@ -30,6 +30,21 @@ public static class VectorIndexFile
     internal const uint KindFlat = 1;
     internal const uint KindHnsw = 2;
 
+    /// <summary>Reads the <paramref name="count"/> × <paramref name="dimension"/> float block at the reader's position: into the heap, or mapped.</summary>
+    internal static VectorStore ReadVectors(IndexFileReader r, int dimension, int count, bool memoryMap, int capacity)
+    {
+        long bytes = (long)count * dimension * sizeof(float);
+        if (memoryMap && count > 0)
+        {
+            long offset = r.Position;
+            r.Skip(bytes);
+            return new VectorStore(dimension, new MappedRows(r.Path, offset, bytes), count);
+        }
+        var data = new float[Math.Max(1L, (long)Math.Max(count, capacity) * dimension)];
+        r.ReadFloats(data.AsSpan(0, count * dimension));
+        return new VectorStore(dimension, data, count);
+    }
+
     internal readonly record struct Header(uint Kind, int Dimension, int Count, long BodyBytes, uint Version = FormatVersion);
 
     internal static void WriteHeader(IndexFileWriter w, uint kind, int dimension, int count, long bodyBytes)
@@ -72,11 +87,17 @@ public static class VectorIndexFile
 
     /// <summary>Loads any vector index written by <see cref="IVectorIndex.Save"/>; the kind comes from the header.</summary>
     /// <exception cref="InvalidInputException">The file is missing, foreign, truncated, corrupt or of an unknown version.</exception>
-    public static IVectorIndex Load(string path)
+    public static IVectorIndex Load(string path) => Load(path, memoryMap: false);
+
+    /// <summary>
+    /// As <see cref="Load(string)"/>; with <paramref name="memoryMap"/> the float vectors stay in the file and are
+    /// memory-mapped read-only instead of copied into the heap (the file is still read once for its checksum).
+    /// </summary>
+    public static IVectorIndex Load(string path, bool memoryMap)
     {
         using var r = new IndexFileReader(path);
         var h = ReadHeader(r);
-        IVectorIndex index = h.Kind == KindFlat ? FlatIndex.ReadBody(r, h) : HnswIndex.ReadBody(r, h);
+        IVectorIndex index = h.Kind == KindFlat ? FlatIndex.ReadBody(r, h, memoryMap) : HnswIndex.ReadBody(r, h, memoryMap);
         r.VerifyChecksum();
         if (index is HnswIndex hnsw) hnsw.ValidateGraph(r);
         return index;

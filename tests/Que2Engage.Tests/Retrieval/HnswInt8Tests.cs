@@ -204,4 +204,34 @@ public class HnswInt8Tests : IDisposable
             Assert.InRange(offset + factor * dot - TensorPrimitives.Dot(query, data[i]), -0.03f, 0.03f);
         }
     }
+
+    [Theory]
+    [InlineData(VectorQuantization.None)]
+    [InlineData(VectorQuantization.Int8)]
+    public void AMemoryMappedIndexAnswersLikeTheLoadedOneAndCopiesOnTheFirstAdd(VectorQuantization quantization)
+    {
+        var data = VectorData.Random(1200, 24, 118);
+        var index = BuildRows(data, Int8Options with { M = 8, EfConstruction = 40, Quantization = quantization }, threads: 1);
+        var path = Path.Combine(_dir, "m.idx");
+        index.Save(path);
+        var mapped = (HnswIndex)VectorIndexFile.Load(path, memoryMap: true);
+        Assert.True(mapped.IsMemoryMapped);
+        var queries = VectorData.Random(20, 24, 119);
+        foreach (var q in queries) Assert.Equal(index.Search(q, 10), mapped.Search(q, 10));
+        Assert.Equal(data[77], mapped.GetVector(77).ToArray());
+
+        var extra = VectorData.Random(1, 24, 120)[0];
+        int id = mapped.Add(extra);
+        Assert.False(mapped.IsMemoryMapped);
+        Assert.Equal(id, mapped.Search(extra, 1)[0].Id);
+        Assert.Equal(data[77], mapped.GetVector(77).ToArray());
+
+        var flatPath = Path.Combine(_dir, "f.idx");
+        var flat = new FlatIndex(24);
+        flat.AddRange(data);
+        flat.Save(flatPath);
+        var mappedFlat = (FlatIndex)VectorIndexFile.Load(flatPath, memoryMap: true);
+        Assert.True(mappedFlat.IsMemoryMapped);
+        foreach (var q in queries) Assert.Equal(flat.Search(q, 10), mappedFlat.Search(q, 10));
+    }
 }
