@@ -545,14 +545,30 @@ public sealed class HnswIndex : IVectorIndex
             for (int lc = _maxLevel; lc > 0; lc--) GreedyClimb(ref scorer, ref current, ref currentSim, lc, ctx.LinkBuffer, null);
             SearchLayer(ref scorer, current, currentSim, ef, 0, ctx, allowed, ctx.LinkBuffer, null);
         }
-        // Exact re-rank of the walk's ef candidates on the float vectors.
+        // Exact re-rank of the walk's ef candidates on the float vectors: rows are fetched a few ahead of the one being
+        // scored (each is several cache lines at random places, and the heap may be a memory map).
+        int count = results.Count;
+        if (ctx.RerankIds.Length < count) ctx.RerankIds = new int[Math.Max(count, 2 * ctx.RerankIds.Length)];
+        var ids = ctx.RerankIds;
+        for (int i = 0; i < count; i++) { ids[i] = results.TopId; results.Pop(); }
         var exact = ctx.Rerank;
         exact.Clear();
-        while (results.Count > 0)
+        const int Ahead = 4;
+        int dim = Dimension, lines = (dim * sizeof(float) + 63) / 64;
+        fixed (float* data = &_store.First)
+        fixed (float* q = query)
         {
-            int id = results.TopId;
-            results.Pop();
-            exact.Offer(Similarity(query, id), id, k);
+            for (int i = 0; i < count + Ahead; i++)
+            {
+                if (i < count && Sse.IsSupported)
+                {
+                    byte* row = (byte*)(data + (nint)ids[i] * dim);
+                    for (int l = 0; l < lines; l++) Sse.Prefetch0(row + 64 * l);
+                }
+                int j = i - Ahead;
+                if (j >= 0)
+                    exact.Offer(TensorPrimitives.Dot(new ReadOnlySpan<float>(q, dim), new ReadOnlySpan<float>(data + (nint)ids[j] * dim, dim)), ids[j], k);
+            }
         }
         return exact.DrainDescending();
     }
@@ -742,6 +758,7 @@ public sealed class HnswIndex : IVectorIndex
         public readonly ScoreHeap Candidates = new(256);
         public readonly ScoreHeap Results = new(256);
         public readonly ScoreHeap Rerank = new(16);
+        public int[] RerankIds = new int[64];
         public int[] LinkBuffer = [];
         public short[] QueryWeights = [];
     }
