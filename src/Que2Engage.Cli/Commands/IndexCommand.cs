@@ -61,8 +61,8 @@ public static class IndexCommand
                 Quantization = IndexBuildOptions.ParseQuantization(p.GetValue(quantize)), Threads = p.GetValue(threads),
             };
             options.Validate();
-            TorchRuntime.Configure(options.Threads);
             var embedder = LoadModel(modelDir);
+            if (embedder is TorchSharp.torch.nn.Module or Que2Engage.Modeling.Pretrained.PretrainedSentenceEncoder) TorchRuntime.Configure(options.Threads); // libtorch intra-op threads of the embedding
             try
             {
                 var outDir = p.GetValue(output)!;

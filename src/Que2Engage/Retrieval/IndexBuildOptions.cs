@@ -13,8 +13,11 @@ public sealed record IndexBuildOptions
     public ulong Seed { get; init; } = 42;
     /// <summary>HNSW only: int8 codes for the query-time walk, exact float re-rank.</summary>
     public VectorQuantization Quantization { get; init; } = VectorQuantization.None;
-    /// <summary>Threads that embed products and insert them into the HNSW graph (default: every core).</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Threads that insert the embedded products into the HNSW graph. 1 (the default) builds the deterministic graph of
+    /// the seed; more build as good a graph faster but scheduling-dependent (the CLI's <c>index --threads</c> defaults to every core).
+    /// </summary>
+    public int Threads { get; init; } = 1;
     /// <summary>Products embedded per model call.</summary>
     public int BatchSize { get; init; } = 256;
     /// <summary>Recorded in the manifest so a searcher can find the model the vectors came from.</summary>
