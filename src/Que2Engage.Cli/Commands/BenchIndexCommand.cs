@@ -17,10 +17,12 @@ public static class BenchIndexCommand
         var efc = new Option<int>("--ef-construction") { Description = "HNSW efConstruction.", DefaultValueFactory = _ => 200 };
         var efs = new Option<string>("--ef") { Description = "Comma-separated query-time ef values.", DefaultValueFactory = _ => "10,20,40,80,160" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the vectors and the level generator.", DefaultValueFactory = _ => 42UL };
+        var threads = new Option<int>("--build-threads") { Description = "Threads of the second (parallel) build compared with the one-thread build; 1 skips it.", DefaultValueFactory = _ => 2 };
+        var quantize = new Option<string>("--quantize") { Description = "int8: also measure the int8 walk with exact re-rank; none: float only.", DefaultValueFactory = _ => "int8" };
         var outDir = new Option<string>("--out") { Description = "Folder for base.npy, queries.npy, gt.npy, csharp.json.", DefaultValueFactory = _ => "bench/out" };
-        var cmd = new Command("index", "HNSW recall@10 vs single-thread QPS against exact search (vectors shared with bench/hnswlib_compare.py).")
+        var cmd = new Command("index", "HNSW recall@10 vs single-thread QPS (float and int8 walks, 1- and N-thread builds) against exact search (vectors shared with bench/hnswlib_compare.py).")
         {
-            count, queries, dim, dist, m, efc, efs, seed, outDir,
+            count, queries, dim, dist, m, efc, efs, seed, threads, quantize, outDir,
         };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
@@ -28,7 +30,8 @@ public static class BenchIndexCommand
             {
                 Count = p.GetValue(count), Queries = p.GetValue(queries), Dimension = p.GetValue(dim), Distribution = p.GetValue(dist)!,
                 M = p.GetValue(m), EfConstruction = p.GetValue(efc), Seed = p.GetValue(seed),
-                Efs = ParseEfs(p.GetValue(efs)!),
+                Efs = ParseEfs(p.GetValue(efs)!), BuildThreads = p.GetValue(threads),
+                Int8 = IndexBuildOptions.ParseQuantization(p.GetValue(quantize)) == VectorQuantization.Int8,
             };
             var dir = p.GetValue(outDir)!;
             var result = IndexBenchmark.Run(options, dir, Console.WriteLine);

@@ -5,8 +5,8 @@ using Que2Engage.Serving;
 namespace Que2Engage.Cli.Commands;
 
 /// <summary>
-/// <c>bench serve [--requests 2000] [--concurrency 16] [--products 2000] [--mode hybrid]</c>: /search latency and
-/// throughput of the HTTP server over a small simulated catalogue indexed with an untrained small model.
+/// <c>bench serve [--requests 2000] [--concurrency 16] [--products 2000] [--mode hybrid] [--model DIR] [--data DIR] [--batching off,on]</c>:
+/// /search latency and throughput of the HTTP server, query batching off and on, over a world indexed with a model.
 /// </summary>
 public static class BenchServeCommand
 {
@@ -18,26 +18,44 @@ public static class BenchServeCommand
         var mode = new Option<string>("--mode") { Description = "hybrid, ebr or lexical.", DefaultValueFactory = _ => "hybrid" };
         mode.AcceptOnlyFromAmong("hybrid", "ebr", "lexical");
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => 1 };
-        var c = new Command("serve", "Measure /search latency (p50/p99) and requests/s on a loopback server over a simulated catalogue.")
+        var model = new Option<string?>("--model") { Description = "Trained model directory (default: an untrained small model)." };
+        var data = new Option<string?>("--data") { Description = "World directory to index and take queries from (default: a simulated one of --products)." };
+        var batching = new Option<string>("--batching") { Description = "Query batching settings to compare on one index: off,on (default), off or on.", DefaultValueFactory = _ => "off,on" };
+        var c = new Command("serve", "Measure /search latency (p50/p99) and requests/s on a loopback server, query batching off and on.")
         {
-            requests, concurrency, products, mode, threads,
+            requests, concurrency, products, mode, threads, model, data, batching,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
             var o = p.InvocationConfiguration.Output;
-            var r = ServingBenchmark.RunAsync(new ServingBenchmarkOptions
+            var runs = ServingBenchmark.RunAsync(new ServingBenchmarkOptions
             {
                 Requests = p.GetValue(requests), Concurrency = p.GetValue(concurrency), Products = p.GetValue(products),
                 Mode = SearchModeNames.Parse(p.GetValue(mode)), Threads = p.GetValue(threads),
+                ModelDir = p.GetValue(model), DataDir = p.GetValue(data), Batching = ParseBatching(p.GetValue(batching)!),
             }, o.WriteLine).GetAwaiter().GetResult();
+            var first = runs[0];
             o.WriteLine();
-            o.WriteLine($"{r.Products:N0} products (simulated, untrained small model), {r.DistinctQueries:N0} distinct queries, mode {r.Mode}; setup {r.SetupTime.TotalSeconds:F1} s");
-            o.WriteLine($"{r.Requests:N0} requests from {r.Concurrency} clients in {r.Seconds:F2} s: {r.RequestsPerSecond:F0} requests/s " +
-                        $"({r.RequestsPerCpuSecond:F0} per process CPU-second), errors {r.Errors}");
-            o.WriteLine($"/search latency (client): {r.Latency}");
+            o.WriteLine($"{first.Products:N0} products ({(p.GetValue(model) is null ? "untrained small model" : p.GetValue(model))}), {first.DistinctQueries:N0} distinct queries, mode {first.Mode}; setup {first.SetupTime.TotalSeconds:F1} s");
+            foreach (var r in runs)
+            {
+                o.WriteLine($"batching {(r.Batching ? $"on (mean batch {r.MeanBatchSize:F1})" : "off")}: {r.Requests:N0} requests from {r.Concurrency} clients in {r.Seconds:F2} s: " +
+                            $"{r.RequestsPerSecond:F0} requests/s ({r.RequestsPerCpuSecond:F0} per process CPU-second), errors {r.Errors}");
+                o.WriteLine($"  /search latency (client): {r.Latency}");
+            }
+            if (runs.Count == 2)
+                o.WriteLine($"batching {(runs[1].Batching ? "on" : "off")} ÷ {(runs[0].Batching ? "on" : "off")}: {runs[1].RequestsPerSecond / runs[0].RequestsPerSecond:F2}× requests/s");
             o.WriteLine($"load average {BenchQueryLatencyCommand.LoadAverage()}, {Environment.ProcessorCount} cores");
-            return r.Errors == 0 ? 0 : 1;
+            return runs.All(r => r.Errors == 0) ? 0 : 1;
         }));
         return c;
     }
+
+    private static bool[] ParseBatching(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(t => t switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => throw new InvalidInputException($"--batching: expected on and/or off (comma-separated), got '{t}'."),
+        }).ToArray();
 }

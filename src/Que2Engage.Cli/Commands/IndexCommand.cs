@@ -2,11 +2,12 @@ using System.CommandLine;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
 using Que2Engage.Retrieval;
+using Spectre.Console;
 
 namespace Que2Engage.Cli.Commands;
 
 /// <summary>
-/// <c>index --data DIR --model MODEL_DIR --out INDEX_DIR [--kind flat|hnsw] [--m 16] [--ef-construction 200] [--append]</c>:
+/// <c>index --data DIR --model MODEL_DIR --out INDEX_DIR [--kind flat|hnsw] [--quantize none|int8] [--threads N] [--m 16] [--ef-construction 200] [--append]</c>:
 /// embeds the catalog and writes vector + BM25 indexes and the product store (<see cref="CatalogIndex"/>).
 /// <c>index --out INDEX_DIR --upsert FILE</c> / <c>--delete ID,ID</c>: offline writes to an existing index.
 /// </summary>
@@ -36,11 +37,13 @@ public static class IndexCommand
         var ef = new Option<int>("--ef") { Description = "HNSW default query-time ef stored in the index.", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--batch-size") { Description = "Products per embedding call.", DefaultValueFactory = _ => 256 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of HNSW level generation.", DefaultValueFactory = _ => 42UL };
+        var quantize = new Option<string>("--quantize") { Description = "HNSW walk on int8 codes with exact float re-rank (int8), or on floats (none).", DefaultValueFactory = _ => "none" };
+        var threads = new Option<int>("--threads") { Description = "Threads for embedding (libtorch) and HNSW insertion.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var append = new Option<bool>("--append") { Description = "Add the products to the existing index at --out (new ids) instead of rebuilding." };
         var upsert = new Option<string?>("--upsert") { Description = "Add or replace the listings of this products file (parquet/jsonl) in the index at --out." };
         var delete = new Option<string?>("--delete") { Description = "Delete these product ids (comma-separated) from the index at --out." };
         var cmd = new Command("index", "Embed a catalog and build vector + BM25 indexes; or upsert/delete listings of an index.")
-            { data, model, output, kind, m, efc, ef, batch, seed, append, upsert, delete };
+            { data, model, output, kind, m, efc, ef, batch, seed, quantize, threads, append, upsert, delete };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             var o = p.InvocationConfiguration.Output;
@@ -55,25 +58,23 @@ public static class IndexCommand
             {
                 Kind = IndexBuildOptions.ParseKind(p.GetValue(kind)), M = p.GetValue(m), EfConstruction = p.GetValue(efc),
                 DefaultEf = p.GetValue(ef), BatchSize = p.GetValue(batch), Seed = p.GetValue(seed), ModelPath = modelDir,
+                Quantization = IndexBuildOptions.ParseQuantization(p.GetValue(quantize)), Threads = p.GetValue(threads),
             };
             options.Validate();
             var embedder = LoadModel(modelDir);
+            if (embedder is TorchSharp.torch.nn.Module or Que2Engage.Modeling.Pretrained.PretrainedSentenceEncoder) TorchRuntime.Configure(options.Threads); // libtorch intra-op threads of the embedding
             try
             {
-                int lastDecile = -1;
-                void Progress(IndexBuildProgress pr)
-                {
-                    int decile = pr.Total == 0 ? 10 : pr.Done * 10 / pr.Total;
-                    if (decile == lastDecile) return;
-                    lastDecile = decile;
-                    o.WriteLine($"  {pr.Done:N0}/{pr.Total:N0} products ({pr.DocsPerSecond:F0} docs/s)");
-                }
                 var outDir = p.GetValue(output)!;
-                var manifest = p.GetValue(append)
-                    ? CatalogIndex.Append(outDir, products, embedder, options, Progress)
-                    : CatalogIndex.Build(products, embedder, outDir, options, Progress);
-                o.WriteLine($"{(p.GetValue(append) ? "appended to" : "wrote")} {outDir}: {manifest.Products:N0} products, {manifest.VectorKind} vectors of dimension {manifest.Dimension}, " +
-                            $"embedding {manifest.EmbedSeconds:F1} s, vector indexing {manifest.IndexSeconds:F1} s");
+                bool live = ReferenceEquals(o, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+                var manifest = IndexProgress.Run(o, live, progress => p.GetValue(append)
+                    ? CatalogIndex.Append(outDir, products, embedder, options, progress)
+                    : CatalogIndex.Build(products, embedder, outDir, options, progress));
+                o.WriteLine($"{(p.GetValue(append) ? "appended to" : "wrote")} {outDir}: {manifest.Products:N0} products, {manifest.VectorKind}" +
+                            $"{(manifest.Quantization is { } qz ? " (" + qz + ")" : "")} vectors of dimension {manifest.Dimension}, " +
+                            $"embedding {manifest.EmbedSeconds:F1} s ({products.Count / Math.Max(1e-9, manifest.EmbedSeconds):F0} docs/s), " +
+                            $"vector indexing {manifest.IndexSeconds:F1} s ({options.Threads} thread{(options.Threads == 1 ? "" : "s")}), " +
+                            $"peak memory {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
             }
             finally
             {

@@ -6,7 +6,7 @@ using Que2Engage.Serving;
 
 namespace Que2Engage.Cli.Commands;
 
-/// <summary><c>serve --index DIR [--model DIR] [--host 127.0.0.1] [--port 8080]</c>: the HTTP API and search page until Ctrl+C.</summary>
+/// <summary><c>serve --index DIR [--model DIR] [--host 127.0.0.1] [--port 8080] [--no-batching]</c>: the HTTP API and search page until Ctrl+C.</summary>
 public static class ServeCommand
 {
     public static Command Create()
@@ -20,7 +20,8 @@ public static class ServeCommand
         {
             Description = "File holding the bearer key that turns on PUT/DELETE /products/{id} (writes are off without it).",
         };
-        var cmd = new Command("serve", "Serve hybrid search over HTTP with a search page.") { index, model, engagementWeight, host, port, keyFile };
+        var noBatching = new Option<bool>("--no-batching") { Description = "Embed each /search query alone instead of batching concurrent queries (≤ 32, ≤ 1 ms wait)." };
+        var cmd = new Command("serve", "Serve hybrid search over HTTP with a search page.") { index, model, engagementWeight, host, port, keyFile, noBatching };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             var writeKey = p.GetValue(keyFile) is { } f ? ReadWriteKey(f) : null;
@@ -32,7 +33,7 @@ public static class ServeCommand
             {
                 if (writeKey is not null && embedder is null)
                     throw new InvalidInputException("--write-key-file needs a model to embed new listings; pass --model (the index records none).");
-                var serverOptions = new SearchServerOptions { Host = p.GetValue(host)!, Port = p.GetValue(port), WriteKey = writeKey };
+                var serverOptions = new SearchServerOptions { Host = p.GetValue(host)!, Port = p.GetValue(port), WriteKey = writeKey, QueryBatching = !p.GetValue(noBatching) };
                 var app = SearchServer.Build(catalog, embedder, serverOptions);
                 SearchServer.Start(app, serverOptions);
                 p.InvocationConfiguration.Output.WriteLine(

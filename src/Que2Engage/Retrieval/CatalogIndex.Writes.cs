@@ -229,10 +229,7 @@ public sealed partial class CatalogIndex
             int dim = manifest.Dimension;
             IVectorIndex index = template is null
                 ? new FlatIndex(dim, Math.Max(1, vectors.Count))
-                : new HnswIndex(dim, new HnswOptions
-                {
-                    M = template.M, EfConstruction = template.EfConstruction, DefaultEf = template.DefaultEf, Seed = template.Seed,
-                }, Math.Max(1, vectors.Count));
+                : new HnswIndex(dim, template.Options, Math.Max(1, vectors.Count));
             for (int i = 0; i < vectors.Count; i++)
             {
                 if ((i & 255) == 0) token.ThrowIfCancellationRequested();

@@ -82,7 +82,8 @@ public sealed partial class CatalogIndex : IDisposable
     private static (IndexManifest Manifest, CatalogState State) LoadGeneration(string directory, bool writable, FusionOptions? fusion)
     {
         var manifest = IndexManifest.Read(directory);
-        var vectors = VectorIndexFile.Load(Path.Combine(directory, IndexManifest.VectorsFile));
+        // Memory-mapped: a million-listing index opens without copying its float vectors into the heap.
+        var vectors = VectorIndexFile.Load(Path.Combine(directory, IndexManifest.VectorsFile), memoryMap: true);
         if (vectors.Dimension != manifest.Dimension || vectors.Count != manifest.Products)
             throw new InvalidInputException($"{directory}: inconsistent index: the manifest says {manifest.Products} products of dimension {manifest.Dimension}, the vector index holds {vectors.Count} of dimension {vectors.Dimension}.");
         var products = ProductStore.Read(Path.Combine(directory, IndexManifest.ProductsFile));
@@ -149,10 +150,20 @@ public sealed partial class CatalogIndex : IDisposable
         SearchFilter? filter = null) =>
         SearchAsync(query, queryVector, k, mode, ef, default, filter).GetAwaiter().GetResult();
 
-    public async Task<IReadOnlyList<CatalogHit>> SearchAsync(string query, float[]? queryVector, int k, SearchMode mode = SearchMode.Hybrid,
+    public Task<IReadOnlyList<CatalogHit>> SearchAsync(string query, float[]? queryVector, int k, SearchMode mode = SearchMode.Hybrid,
         int? ef = null, CancellationToken cancellationToken = default, SearchFilter? filter = null)
     {
         if (queryVector is not null) queryVector = EmbeddingChecks.Normalised(queryVector, Dimension, "query vector", fromUser: true, extra: Manifest.ExtraCoordinates);
+        return SearchAsync(query, queryVector is null ? null : Task.FromResult(queryVector), k, mode, ef, cancellationToken, filter);
+    }
+
+    /// <summary>
+    /// As above with the query embedding still being computed (e.g. by a <see cref="Serving.QueryEmbeddingBatcher"/>):
+    /// the lexical search runs meanwhile and only the vector search waits for it. The vector must already be normalised.
+    /// </summary>
+    public async Task<IReadOnlyList<CatalogHit>> SearchAsync(string query, Task<float[]>? queryVector, int k, SearchMode mode,
+        int? ef, CancellationToken cancellationToken, SearchFilter? filter)
+    {
         if (filter is { IsEmpty: false } && mode != SearchMode.Ebr && !Manifest.FilterFields)
             throw new InvalidInputException($"{Directory}: this index was built before search filters existed; rebuild it with 'index' (or filter with mode ebr).");
         CatalogState state;
@@ -215,7 +226,7 @@ public sealed partial class CatalogIndex : IDisposable
             IVectorIndex vectors = options.Kind == VectorIndexKind.Flat
                 ? new FlatIndex(dim, Math.Max(1, products.Count))
                 : new HnswIndex(dim, options.HnswOptions, Math.Max(1, products.Count));
-            var (embedSeconds, indexSeconds) = EmbedInto(vectors, products, model, options.BatchSize, progress);
+            var (embedSeconds, indexSeconds) = EmbedInto(vectors, products, model, options.BatchSize, options.Threads, progress);
             vectors.Save(Path.Combine(temp, IndexManifest.VectorsFile));
             LexicalIndex.Write(Path.Combine(temp, IndexManifest.LexicalDirectory), products.Select((p, i) => (i, p)));
             ProductStore.Write(Path.Combine(temp, IndexManifest.ProductsFile), products.Select(CatalogEntry.From));
@@ -234,6 +245,7 @@ public sealed partial class CatalogIndex : IDisposable
                 HnswM = options.Kind == VectorIndexKind.Hnsw ? options.M : null,
                 HnswEfConstruction = options.Kind == VectorIndexKind.Hnsw ? options.EfConstruction : null,
                 HnswSeed = options.Kind == VectorIndexKind.Hnsw ? options.Seed : null,
+                Quantization = vectors is HnswIndex { Quantization: VectorQuantization.Int8 } ? "int8" : null,
                 FilterFields = true,
                 EmbedSeconds = embedSeconds,
                 IndexSeconds = indexSeconds,
@@ -272,7 +284,7 @@ public sealed partial class CatalogIndex : IDisposable
             if (vectors.Count != existing.Count)
                 throw new InvalidInputException($"{indexDir}: inconsistent index: {vectors.Count} vectors for {existing.Count} products.");
             int offset = vectors.Count;
-            var (embedSeconds, indexSeconds) = EmbedInto(vectors, products, model, options.BatchSize, progress);
+            var (embedSeconds, indexSeconds) = EmbedInto(vectors, products, model, options.BatchSize, options.Threads, progress);
             vectors.Save(Path.Combine(temp, IndexManifest.VectorsFile));
             LexicalIndex.Write(Path.Combine(temp, IndexManifest.LexicalDirectory), products.Select((p, i) => (offset + i, p)), append: true);
             ProductStore.Write(Path.Combine(temp, IndexManifest.ProductsFile), products.Select(CatalogEntry.From), append: true);
@@ -294,29 +306,44 @@ public sealed partial class CatalogIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Embeds every product (batches of <paramref name="batchSize"/>; libtorch uses its intra-op threads inside each
+    /// batch) into one row-major block, then inserts the block: an HNSW graph on <paramref name="threads"/> threads
+    /// (<see cref="HnswIndex.AddRows"/>, which also fits an int8 quantiser), a flat index row by row.
+    /// </summary>
     private static (double EmbedSeconds, double IndexSeconds) EmbedInto(IVectorIndex vectors, IReadOnlyList<Product> products,
-        IEmbeddingModel model, int batchSize, Action<IndexBuildProgress>? progress)
+        IEmbeddingModel model, int batchSize, int threads, Action<IndexBuildProgress>? progress)
     {
-        var embedClock = new Stopwatch();
-        var indexClock = new Stopwatch();
+        int dim = vectors.Dimension, total = products.Count;
+        var rows = new float[(long)total * dim];
+        var embedClock = Stopwatch.StartNew();
         var batch = new List<Product>(batchSize);
-        for (int start = 0; start < products.Count; start += batchSize)
+        for (int start = 0; start < total; start += batchSize)
         {
             batch.Clear();
-            for (int i = start; i < Math.Min(products.Count, start + batchSize); i++) batch.Add(products[i]);
-            embedClock.Start();
+            for (int i = start; i < Math.Min(total, start + batchSize); i++) batch.Add(products[i]);
             var embedded = model.EmbedProducts(batch);
-            embedClock.Stop();
             if (embedded.Length != batch.Count)
                 throw new Que2EngageException($"The model returned {embedded.Length} vectors for a batch of {batch.Count} products.");
-            indexClock.Start();
             for (int i = 0; i < embedded.Length; i++)
-                vectors.Add(EmbeddingChecks.Normalised(embedded[i], vectors.Dimension, $"product '{batch[i].ProductId}'", extra: model.ExtraCoordinates));
-            indexClock.Stop();
+                EmbeddingChecks.Normalised(embedded[i], dim, $"product '{batch[i].ProductId}'", extra: model.ExtraCoordinates)
+                    .CopyTo(rows.AsSpan((start + i) * dim, dim));
             int done = start + batch.Count;
-            progress?.Invoke(new IndexBuildProgress(done, products.Count, done / Math.Max(1e-9, embedClock.Elapsed.TotalSeconds + indexClock.Elapsed.TotalSeconds)));
+            progress?.Invoke(new IndexBuildProgress(done, total, done / Math.Max(1e-9, embedClock.Elapsed.TotalSeconds)));
         }
-        return (embedClock.Elapsed.TotalSeconds, indexClock.Elapsed.TotalSeconds);
+        double embedSeconds = embedClock.Elapsed.TotalSeconds;
+        var indexClock = Stopwatch.StartNew();
+        if (vectors is HnswIndex hnsw)
+        {
+            hnsw.AddRows(rows, threads, done => progress?.Invoke(
+                new IndexBuildProgress(done, total, done / Math.Max(1e-9, indexClock.Elapsed.TotalSeconds), IndexBuildPhase.Indexing)));
+        }
+        else
+        {
+            for (int i = 0; i < total; i++) vectors.Add(rows.AsSpan(i * dim, dim));
+            progress?.Invoke(new IndexBuildProgress(total, total, total / Math.Max(1e-9, indexClock.Elapsed.TotalSeconds), IndexBuildPhase.Indexing));
+        }
+        return (embedSeconds, indexClock.Elapsed.TotalSeconds);
     }
 
     private static void CheckUniqueIds(IReadOnlyList<Product> products, HashSet<string>? existing)

@@ -99,13 +99,14 @@ public sealed class FlatIndex : IVectorIndex
     public static FlatIndex Load(string path) => VectorIndexFile.Load(path) as FlatIndex
         ?? throw new InvalidInputException($"{path}: the file holds a {VectorIndexFile.PeekKind(path)} index, not a flat one.");
 
-    internal static FlatIndex ReadBody(IndexFileReader r, VectorIndexFile.Header h)
+    internal static FlatIndex ReadBody(IndexFileReader r, VectorIndexFile.Header h, bool memoryMap = false)
     {
         long expected = (long)h.Count * h.Dimension * sizeof(float);
         if (h.BodyBytes != expected)
             throw r.Error($"corrupt header: a flat index of {h.Count} × {h.Dimension} needs {expected} body bytes, the header says {h.BodyBytes}.");
-        var data = new float[Math.Max(1L, (long)h.Count * h.Dimension)];
-        r.ReadFloats(data.AsSpan(0, h.Count * h.Dimension));
-        return new FlatIndex(new VectorStore(h.Dimension, data, h.Count));
+        return new FlatIndex(VectorIndexFile.ReadVectors(r, h.Dimension, h.Count, memoryMap, h.Count));
     }
+
+    /// <summary>True while the vectors are served from a memory map of the index file.</summary>
+    public bool IsMemoryMapped => _store.IsMapped;
 }

@@ -3,7 +3,7 @@ namespace Que2Engage.Retrieval;
 /// <summary>
 /// Build parameters of <see cref="HnswIndex"/> (Malkov &amp; Yashunin 2018 names): <see cref="M"/> links per node on
 /// upper layers (2·M on layer 0), <see cref="EfConstruction"/> candidates while inserting, <see cref="DefaultEf"/>
-/// candidates at query time unless a query overrides it, and the <see cref="Seed"/> of the level generator.
+/// candidates at query time unless a query overrides it, and the <see cref="Seed"/> of the level generator, and the <see cref="Quantization"/> of the walk.
 /// </summary>
 public sealed record HnswOptions
 {
@@ -11,6 +11,8 @@ public sealed record HnswOptions
     public int EfConstruction { get; init; } = 200;
     public int DefaultEf { get; init; } = 64;
     public ulong Seed { get; init; } = 42;
+    /// <summary>What the query-time walk compares: float vectors, or 8-bit codes with an exact float re-rank.</summary>
+    public VectorQuantization Quantization { get; init; } = VectorQuantization.None;
 
     public void Validate()
     {

@@ -2,7 +2,7 @@ namespace Que2Engage.Retrieval;
 
 /// <summary>
 /// Runs embedding-based retrieval and BM25 side by side (two tasks, awaited together, as production search runs
-/// its retrievers in parallel) and fuses them with <see cref="ResultFusion"/>. Thread-safe.
+/// its retrievers in parallel; BM25 starts while the query embedding may still be computing) and fuses them with <see cref="ResultFusion"/>. Thread-safe.
 /// </summary>
 public sealed class HybridSearcher
 {
@@ -26,8 +26,13 @@ public sealed class HybridSearcher
     /// <param name="queryVector">The L2-normalised query embedding; required unless <paramref name="mode"/> is Lexical.</param>
     /// <param name="allowed">Ordinals the vector search may return (live listings passing the filter); null = all.</param>
     /// <param name="filter">The same filter for the lexical side, run as a Lucene filter query.</param>
-    public async Task<IReadOnlyList<FusedHit>> SearchAsync(string queryText, float[]? queryVector, int k, SearchMode mode,
-        int? ef = null, CancellationToken cancellationToken = default, OrdinalSet? allowed = null, SearchFilter? filter = null)
+    public Task<IReadOnlyList<FusedHit>> SearchAsync(string queryText, float[]? queryVector, int k, SearchMode mode,
+        int? ef = null, CancellationToken cancellationToken = default, OrdinalSet? allowed = null, SearchFilter? filter = null) =>
+        SearchAsync(queryText, queryVector is null ? null : Task.FromResult(queryVector), k, mode, ef, cancellationToken, allowed, filter);
+
+    /// <param name="queryVector">The query embedding, possibly still being computed: BM25 runs meanwhile, the vector search waits for it.</param>
+    public async Task<IReadOnlyList<FusedHit>> SearchAsync(string queryText, Task<float[]>? queryVector, int k, SearchMode mode,
+        int? ef, CancellationToken cancellationToken, OrdinalSet? allowed, SearchFilter? filter)
     {
         VectorIndexExtensions.CheckK(k);
         if (mode != SearchMode.Lexical && queryVector is null)
@@ -36,12 +41,13 @@ public sealed class HybridSearcher
         switch (mode)
         {
             case SearchMode.Ebr:
-                return ResultFusion.FromEbr(VectorSearch(queryVector!, k, p), k);
+                return ResultFusion.FromEbr(VectorSearch(await queryVector!.ConfigureAwait(false), k, p), k);
             case SearchMode.Lexical:
                 return ResultFusion.FromLexical(_lexical.Search(queryText, k, filter), k);
         }
         int depth = (int)Math.Min(int.MaxValue, (long)k * Fusion.CandidateMultiplier);
-        var ebrTask = Task.Run(() => VectorSearch(queryVector!, depth, p), cancellationToken);
+        var vectorTask = queryVector!;
+        var ebrTask = Task.Run(async () => VectorSearch(await vectorTask.ConfigureAwait(false), depth, p), cancellationToken);
         var lexicalTask = Task.Run(() => _lexical.Search(queryText, depth, filter), cancellationToken);
         await Task.WhenAll(ebrTask, lexicalTask).ConfigureAwait(false);
         return ResultFusion.Fuse(ebrTask.Result, lexicalTask.Result, k, Fusion);

@@ -17,6 +17,10 @@ public sealed record IndexBenchmarkOptions
     public int[] Efs { get; init; } = [10, 20, 40, 80, 160];
     public int K { get; init; } = 10;
     public ulong Seed { get; init; } = 42;
+    /// <summary>Threads of the second, parallel build (compared with the one-thread build); 1 skips it.</summary>
+    public int BuildThreads { get; init; } = 2;
+    /// <summary>Also measure the int8 walk (with exact float re-rank) on the one-thread graph.</summary>
+    public bool Int8 { get; init; } = true;
 }
 
 /// <summary>One row of the recall-vs-speed table.</summary>
@@ -24,11 +28,17 @@ public sealed record IndexBenchmarkOptions
 /// stable figure (wall-clock QPS also counts time spent descheduled).</param>
 public sealed record IndexBenchmarkRow(int Ef, double RecallAtK, double QueriesPerSecond, double QueriesPerCpuSecond, double MeanMicroseconds, double P99Microseconds);
 
-public sealed record IndexBenchmarkResult(IndexBenchmarkOptions Options, double BuildSeconds, double FlatQueriesPerSecond, IReadOnlyList<IndexBenchmarkRow> Rows);
+/// <param name="Rows">Float walk on the one-thread graph.</param>
+/// <param name="Int8Rows">Int8 walk + exact float re-rank on the same graph (empty without <see cref="IndexBenchmarkOptions.Int8"/>).</param>
+/// <param name="ParallelRows">The walk of the served kind (int8 if measured, else float) on the parallel-built graph.</param>
+public sealed record IndexBenchmarkResult(IndexBenchmarkOptions Options, double BuildSeconds, double FlatQueriesPerSecond, IReadOnlyList<IndexBenchmarkRow> Rows,
+    double ParallelBuildSeconds, IReadOnlyList<IndexBenchmarkRow> Int8Rows, IReadOnlyList<IndexBenchmarkRow> ParallelRows,
+    int FloatBytesPerVector, int CodeBytesPerVector, double GraphBytesPerVector);
 
 /// <summary>
 /// Recall@k vs single-thread QPS of <see cref="HnswIndex"/> at several ef, against exact ground truth from
-/// <see cref="FlatIndex"/>. Writes base.npy, queries.npy and gt.npy (top-k ids) so a Python reference
+/// <see cref="FlatIndex"/>: the float walk and the int8 walk (with exact re-rank) on one one-thread graph, then a
+/// graph built on several threads (build time and recall). Writes base.npy, queries.npy and gt.npy (top-k ids) so a Python reference
 /// (bench/hnswlib_compare.py) runs on the very same vectors. Deterministic vectors from the seed.
 /// </summary>
 public static class IndexBenchmark
@@ -60,12 +70,45 @@ public static class IndexBenchmark
         NpyFile.WriteInt32(Path.Combine(outDir, "gt.npy"), truth, o.Queries, o.K);
         log?.Invoke($"exact ground truth: {flatQps:F0} QPS single-thread");
 
-        var hnsw = new HnswIndex(o.Dimension, new HnswOptions { M = o.M, EfConstruction = o.EfConstruction, Seed = o.Seed }, o.Count);
+        var options = new HnswOptions
+        {
+            M = o.M, EfConstruction = o.EfConstruction, Seed = o.Seed,
+            Quantization = o.Int8 ? VectorQuantization.Int8 : VectorQuantization.None,
+        };
+        var hnsw = new HnswIndex(o.Dimension, options, o.Count);
         sw.Restart();
-        for (int i = 0; i < o.Count; i++) hnsw.Add(data.AsSpan(i * o.Dimension, o.Dimension));
+        hnsw.AddRows(data, threads: 1);
         double build = sw.Elapsed.TotalSeconds;
         log?.Invoke($"HNSW build (M {o.M}, efConstruction {o.EfConstruction}, 1 thread): {build:F1} s");
+        var bytes = hnsw.BytesPerVector();
+        log?.Invoke($"bytes per vector: float {bytes.FloatBytes}, int8 code {bytes.CodeBytes}, graph {bytes.GraphBytes:F0} " +
+                    $"(the int8 walk reads {bytes.CodeBytes} B per visited node instead of {bytes.FloatBytes})");
 
+        hnsw.QuantizedWalk = false;
+        var rows = MeasureRows(hnsw, queries, truth, o, "float", log);
+        var int8Rows = new List<IndexBenchmarkRow>();
+        if (o.Int8)
+        {
+            hnsw.QuantizedWalk = true;
+            int8Rows = MeasureRows(hnsw, queries, truth, o, "int8 ", log);
+        }
+
+        double parallelBuild = 0;
+        var parallelRows = new List<IndexBenchmarkRow>();
+        if (o.BuildThreads > 1)
+        {
+            var parallel = new HnswIndex(o.Dimension, options, o.Count);
+            sw.Restart();
+            parallel.AddRows(data, threads: o.BuildThreads);
+            parallelBuild = sw.Elapsed.TotalSeconds;
+            log?.Invoke($"HNSW build ({o.BuildThreads} threads): {parallelBuild:F1} s, {build / parallelBuild:F2}× the one-thread build");
+            parallelRows = MeasureRows(parallel, queries, truth, o, $"{(o.Int8 ? "int8" : "float")} {o.BuildThreads}-thread graph", log);
+        }
+        return new IndexBenchmarkResult(o, build, flatQps, rows, parallelBuild, int8Rows, parallelRows, bytes.FloatBytes, bytes.CodeBytes, bytes.GraphBytes);
+    }
+
+    private static List<IndexBenchmarkRow> MeasureRows(HnswIndex hnsw, float[] queries, int[] truth, IndexBenchmarkOptions o, string label, Action<string>? log)
+    {
         var rows = new List<IndexBenchmarkRow>();
         var latencies = new double[o.Queries];
         foreach (int ef in o.Efs)
@@ -89,9 +132,9 @@ public static class IndexBenchmark
             var row = new IndexBenchmarkRow(ef, found / (double)(o.Queries * o.K), o.Queries / seconds, o.Queries / Math.Max(1e-9, cpuSeconds),
                 latencies.Average(), latencies[Math.Min(o.Queries - 1, (int)Math.Ceiling(0.99 * o.Queries) - 1)]);
             rows.Add(row);
-            log?.Invoke($"ef {ef,5}: recall@{o.K} {row.RecallAtK:F4}  {row.QueriesPerSecond,9:F0} QPS wall  {row.QueriesPerCpuSecond,9:F0} QPS/CPU-s  mean {row.MeanMicroseconds:F1} µs  p99 {row.P99Microseconds:F1} µs");
+            log?.Invoke($"{label} ef {ef,5}: recall@{o.K} {row.RecallAtK:F4}  {row.QueriesPerSecond,9:F0} QPS wall  {row.QueriesPerCpuSecond,9:F0} QPS/CPU-s  mean {row.MeanMicroseconds:F1} µs  p99 {row.P99Microseconds:F1} µs");
         }
-        return new IndexBenchmarkResult(o, build, flatQps, rows);
+        return rows;
     }
 
     /// <summary>The benchmark vectors: row-major, L2-normalised, from a SplitMix64/Box–Muller stream of the seed.</summary>

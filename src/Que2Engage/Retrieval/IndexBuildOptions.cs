@@ -11,6 +11,13 @@ public sealed record IndexBuildOptions
     /// <summary>Query-time ef stored in the index when a search passes none.</summary>
     public int DefaultEf { get; init; } = 64;
     public ulong Seed { get; init; } = 42;
+    /// <summary>HNSW only: int8 codes for the query-time walk, exact float re-rank.</summary>
+    public VectorQuantization Quantization { get; init; } = VectorQuantization.None;
+    /// <summary>
+    /// Threads that insert the embedded products into the HNSW graph. 1 (the default) builds the deterministic graph of
+    /// the seed; more build as good a graph faster but scheduling-dependent (the CLI's <c>index --threads</c> defaults to every core).
+    /// </summary>
+    public int Threads { get; init; } = 1;
     /// <summary>Products embedded per model call.</summary>
     public int BatchSize { get; init; } = 256;
     /// <summary>Recorded in the manifest so a searcher can find the model the vectors came from.</summary>
@@ -23,14 +30,26 @@ public sealed record IndexBuildOptions
         _ => throw new InvalidInputException($"Unknown index kind '{text}' (expected flat or hnsw)."),
     };
 
+    public static VectorQuantization ParseQuantization(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "none" or "float" or "" or null => VectorQuantization.None,
+        "int8" => VectorQuantization.Int8,
+        _ => throw new InvalidInputException($"Unknown quantization '{text}' (expected none or int8)."),
+    };
+
     public void Validate()
     {
+        if (Threads < 1) throw new InvalidInputException($"The number of threads must be at least 1 (got {Threads}).");
+        if (Quantization != VectorQuantization.None && Kind != VectorIndexKind.Hnsw)
+            throw new InvalidInputException("--quantize int8 needs an HNSW index (--kind hnsw); a flat index scans the float vectors.");
         if (BatchSize < 1) throw new InvalidInputException($"The batch size must be at least 1 (got {BatchSize}).");
         if (Kind == VectorIndexKind.Hnsw) HnswOptions.Validate();
     }
 
-    public HnswOptions HnswOptions => new() { M = M, EfConstruction = EfConstruction, DefaultEf = DefaultEf, Seed = Seed };
+    public HnswOptions HnswOptions => new() { M = M, EfConstruction = EfConstruction, DefaultEf = DefaultEf, Seed = Seed, Quantization = Quantization };
 }
 
-/// <summary>Progress of a catalog build: products embedded and indexed so far, and the embedding rate.</summary>
-public readonly record struct IndexBuildProgress(int Done, int Total, double DocsPerSecond);
+public enum IndexBuildPhase { Embedding, Indexing }
+
+/// <summary>Progress of a catalog build: products embedded (then inserted into the vector index) so far, and the phase's rate.</summary>
+public readonly record struct IndexBuildProgress(int Done, int Total, double DocsPerSecond, IndexBuildPhase Phase = IndexBuildPhase.Embedding);

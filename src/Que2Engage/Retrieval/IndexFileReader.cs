@@ -43,6 +43,18 @@ internal sealed class IndexFileReader : IDisposable
         _crc.Append(into);
     }
 
+    /// <summary>Reads past <paramref name="bytes"/> bytes (into a scratch buffer, for the checksum) without keeping them.</summary>
+    public void Skip(long bytes)
+    {
+        var buffer = new byte[(int)Math.Min(bytes, 1 << 20)];
+        while (bytes > 0)
+        {
+            int n = (int)Math.Min(bytes, buffer.Length);
+            ReadBytes(buffer.AsSpan(0, n));
+            bytes -= n;
+        }
+    }
+
     public int ReadInt32() { Span<byte> b = stackalloc byte[4]; ReadBytes(b); return BinaryPrimitives.ReadInt32LittleEndian(b); }
     public uint ReadUInt32() { Span<byte> b = stackalloc byte[4]; ReadBytes(b); return BinaryPrimitives.ReadUInt32LittleEndian(b); }
     public long ReadInt64() { Span<byte> b = stackalloc byte[8]; ReadBytes(b); return BinaryPrimitives.ReadInt64LittleEndian(b); }

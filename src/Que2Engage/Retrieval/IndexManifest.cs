@@ -34,6 +34,8 @@ public sealed record IndexManifest
     [JsonPropertyName("hnsw_m")] public int? HnswM { get; init; }
     [JsonPropertyName("hnsw_ef_construction")] public int? HnswEfConstruction { get; init; }
     [JsonPropertyName("hnsw_seed")] public ulong? HnswSeed { get; init; }
+    /// <summary>"int8" when the HNSW walk uses 8-bit codes (re-ranked on the float vectors); null for float.</summary>
+    [JsonPropertyName("vector_quantization")] public string? Quantization { get; init; }
     [JsonPropertyName("embed_seconds")] public double EmbedSeconds { get; init; }
     [JsonPropertyName("index_seconds")] public double IndexSeconds { get; init; }
     /// <summary>The last write-ahead-log sequence number folded into this generation; the log's later records are replayed on open.</summary>

@@ -3,11 +3,11 @@ using System.Text;
 namespace Que2Engage.Retrieval;
 
 /// <summary>
-/// The on-disk format shared by every vector index (format version 1, little-endian):
+/// The on-disk format shared by every vector index (format version 2, little-endian; version-1 files still load):
 /// <code>
 /// offset size
 ///  0      8   magic "Q2EVIDX\n"
-///  8      4   format version (uint32) = 1
+///  8      4   format version (uint32) = 2 (1: HNSW bodies without the quantization field)
 /// 12      4   kind (uint32): 1 = flat, 2 = hnsw
 /// 16      4   dimension (int32)
 /// 20      4   count (int32)
@@ -20,7 +20,9 @@ namespace Que2Engage.Retrieval;
 /// </summary>
 public static class VectorIndexFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+    /// <summary>The oldest format version this build still reads.</summary>
+    public const int OldestReadableVersion = 1;
     internal const int HeaderBytes = 32;
     internal const int TrailerBytes = 4;
     internal static readonly byte[] Magic = Encoding.ASCII.GetBytes("Q2EVIDX\n");
@@ -28,7 +30,22 @@ public static class VectorIndexFile
     internal const uint KindFlat = 1;
     internal const uint KindHnsw = 2;
 
-    internal readonly record struct Header(uint Kind, int Dimension, int Count, long BodyBytes);
+    /// <summary>Reads the <paramref name="count"/> × <paramref name="dimension"/> float block at the reader's position: into the heap, or mapped.</summary>
+    internal static VectorStore ReadVectors(IndexFileReader r, int dimension, int count, bool memoryMap, int capacity)
+    {
+        long bytes = (long)count * dimension * sizeof(float);
+        if (memoryMap && count > 0)
+        {
+            long offset = r.Position;
+            r.Skip(bytes);
+            return new VectorStore(dimension, new MappedRows(r.Path, offset, bytes), count);
+        }
+        var data = new float[Math.Max(1L, (long)Math.Max(count, capacity) * dimension)];
+        r.ReadFloats(data.AsSpan(0, count * dimension));
+        return new VectorStore(dimension, data, count);
+    }
+
+    internal readonly record struct Header(uint Kind, int Dimension, int Count, long BodyBytes, uint Version = FormatVersion);
 
     internal static void WriteHeader(IndexFileWriter w, uint kind, int dimension, int count, long bodyBytes)
     {
@@ -49,8 +66,8 @@ public static class VectorIndexFile
         if (!magic.SequenceEqual(Magic))
             throw r.Error("not a Que2Engage vector index (bad magic bytes at the start of the file).");
         uint version = r.ReadUInt32();
-        if (version != FormatVersion)
-            throw r.Error($"vector index format version {version} is not supported (this build reads version {FormatVersion}).");
+        if (version < OldestReadableVersion || version > FormatVersion)
+            throw r.Error($"vector index format version {version} is not supported (this build reads versions {OldestReadableVersion} to {FormatVersion}).");
         uint kind = r.ReadUInt32();
         if (kind is not (KindFlat or KindHnsw))
             throw r.Error($"unknown vector index kind code {kind} in the header (expected 1 = flat or 2 = hnsw).");
@@ -65,16 +82,22 @@ public static class VectorIndexFile
             throw r.Error($"the file is truncated: the header promises {expected} bytes but the file has {r.Length}.");
         if (r.Length > expected)
             throw r.Error($"the file has {r.Length - expected} bytes more than its header promises ({expected}); it is corrupt or not a single index.");
-        return new Header(kind, dimension, count, body);
+        return new Header(kind, dimension, count, body, version);
     }
 
     /// <summary>Loads any vector index written by <see cref="IVectorIndex.Save"/>; the kind comes from the header.</summary>
     /// <exception cref="InvalidInputException">The file is missing, foreign, truncated, corrupt or of an unknown version.</exception>
-    public static IVectorIndex Load(string path)
+    public static IVectorIndex Load(string path) => Load(path, memoryMap: false);
+
+    /// <summary>
+    /// As <see cref="Load(string)"/>; with <paramref name="memoryMap"/> the float vectors stay in the file and are
+    /// memory-mapped read-only instead of copied into the heap (the file is still read once for its checksum).
+    /// </summary>
+    public static IVectorIndex Load(string path, bool memoryMap)
     {
         using var r = new IndexFileReader(path);
         var h = ReadHeader(r);
-        IVectorIndex index = h.Kind == KindFlat ? FlatIndex.ReadBody(r, h) : HnswIndex.ReadBody(r, h);
+        IVectorIndex index = h.Kind == KindFlat ? FlatIndex.ReadBody(r, h, memoryMap) : HnswIndex.ReadBody(r, h, memoryMap);
         r.VerifyChecksum();
         if (index is HnswIndex hnsw) hnsw.ValidateGraph(r);
         return index;

@@ -54,6 +54,16 @@ public static class SearchServer
 
         var app = builder.Build();
         var metrics = new ServerMetrics();
+        var batcher = model is not null && options.QueryBatching
+            ? new QueryEmbeddingBatcher(model, index.Dimension, options.MaxQueryBatch, options.MaxQueryBatchWait)
+            : null;
+        if (batcher is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(batcher.Dispose);
+            metrics.QueryBatcher = batcher;
+        }
+        // The query embedding as a task (batched, or alone on a pool thread), so BM25 runs while it is computed.
+        Task<float[]> EmbedForSearch(string query) => batcher?.EmbedAsync(query) ?? Task.Run(() => index.EmbedQuery(model!, query));
 
         app.Use(async (ctx, next) =>
         {
@@ -93,7 +103,7 @@ public static class SearchServer
             if (r.Mode != SearchMode.Lexical && model is null)
                 return BadRequest($"mode '{r.Mode.ToWire()}' needs a model and the server has none; use mode=lexical.");
             long start = Stopwatch.GetTimestamp();
-            var vector = r.Mode == SearchMode.Lexical ? null : index.EmbedQuery(model!, r.Query);
+            var vector = r.Mode == SearchMode.Lexical ? null : EmbedForSearch(r.Query);
             IReadOnlyList<CatalogHit> hits;
             try { hits = await index.SearchAsync(r.Query, vector, r.K, r.Mode, r.Ef, ctx.RequestAborted, r.Filter); }
             catch (InvalidInputException e) { return BadRequest(e.Message); }

@@ -23,4 +23,10 @@ public sealed record SearchServerOptions
     public string? WriteKey { get; init; }
     /// <summary>Largest accepted product record body (image embeddings make records larger than queries).</summary>
     public long MaxWriteBodyBytes { get; init; } = 1024 * 1024;
+    /// <summary>Embed concurrent /search queries together (<see cref="QueryEmbeddingBatcher"/>); false: one model call per request.</summary>
+    public bool QueryBatching { get; init; } = true;
+    /// <summary>Most queries per batched model call.</summary>
+    public int MaxQueryBatch { get; init; } = 32;
+    /// <summary>Longest a query waits for others to join its batch.</summary>
+    public TimeSpan MaxQueryBatchWait { get; init; } = TimeSpan.FromMilliseconds(1);
 }

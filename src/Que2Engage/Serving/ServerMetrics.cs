@@ -36,6 +36,9 @@ public sealed class ServerMetrics
 
     public long RequestCount(string route, int status) => _requests.TryGetValue((route, status), out var c) ? Interlocked.Read(ref c[0]) : 0;
 
+    /// <summary>The server's query batcher, if any (its model calls and queries are exported).</summary>
+    public QueryEmbeddingBatcher? QueryBatcher { get; set; }
+
     public string ToPrometheusText()
     {
         var sb = new StringBuilder();
@@ -51,6 +54,13 @@ public sealed class ServerMetrics
         sb.Append("# HELP q2e_catalog_write_rejects_total Refused catalog writes by reason.\n# TYPE q2e_catalog_write_rejects_total counter\n");
         foreach (var (reason, c) in _writeRejects.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             sb.Append(CultureInfo.InvariantCulture, $"q2e_catalog_write_rejects_total{{reason=\"{reason}\"}} {Interlocked.Read(ref c[0])}\n");
+        if (QueryBatcher is { } b)
+        {
+            sb.Append("# HELP q2e_query_embedding_batches_total Batched query-embedding model calls.\n# TYPE q2e_query_embedding_batches_total counter\n");
+            sb.Append(CultureInfo.InvariantCulture, $"q2e_query_embedding_batches_total {b.Batches}\n");
+            sb.Append("# HELP q2e_query_embeddings_total Queries embedded by the batcher.\n# TYPE q2e_query_embeddings_total counter\n");
+            sb.Append(CultureInfo.InvariantCulture, $"q2e_query_embeddings_total {b.Queries}\n");
+        }
         return sb.ToString();
     }
 

@@ -18,7 +18,9 @@ public class CatalogIndexTests : IDisposable
         var products = TestCatalog.Small();
         var progress = new List<IndexBuildProgress>();
         var manifest = CatalogIndex.Build(products, _model, Dir("idx"), new IndexBuildOptions { Kind = kind, BatchSize = 4, ModelPath = "some/model" }, progress.Add);
-        Assert.Equal([4, 8, 10], progress.Select(p => p.Done));
+        Assert.Equal([4, 8, 10], progress.Where(p => p.Phase == IndexBuildPhase.Embedding).Select(p => p.Done));
+        Assert.Equal(10, progress[^1].Done);
+        Assert.Equal(IndexBuildPhase.Indexing, progress[^1].Phase);
         Assert.Equal(3, _model.ProductCalls);
         Assert.Equal(10, manifest.Products);
         Assert.Equal(Path.GetFullPath("some/model"), manifest.ModelPath);

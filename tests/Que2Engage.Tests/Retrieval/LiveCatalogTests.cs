@@ -8,16 +8,18 @@ public class LiveCatalogTests : IDisposable
 {
     private readonly string _root = VectorData.TempDir();
     private readonly TrigramEmbedder _model = new(64);
-    private string Idx => Path.Combine(_root, "idx");
+    protected string Idx => Path.Combine(_root, "idx");
 
-    public LiveCatalogTests() =>
-        CatalogIndex.Build(TestCatalog.Small().Concat(TestCatalog.Generated(300, 2)).ToList(), _model, Idx, new IndexBuildOptions { M = 8, EfConstruction = 40 });
+    public LiveCatalogTests() : this(new IndexBuildOptions { M = 8, EfConstruction = 40 }) { }
+
+    protected LiveCatalogTests(IndexBuildOptions options) =>
+        CatalogIndex.Build(TestCatalog.Small().Concat(TestCatalog.Generated(300, 2)).ToList(), _model, Idx, options);
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private Task<bool> Upsert(CatalogIndex index, Product p) => index.UpsertAsync(CatalogEntry.From(p), index.EmbedProduct(_model, p));
+    protected Task<bool> Upsert(CatalogIndex index, Product p) => index.UpsertAsync(CatalogEntry.From(p), index.EmbedProduct(_model, p));
 
-    private List<string> Ids(CatalogIndex index, string query, SearchMode mode = SearchMode.Hybrid, SearchFilter? filter = null, int k = 10) =>
+    protected List<string> Ids(CatalogIndex index, string query, SearchMode mode = SearchMode.Hybrid, SearchFilter? filter = null, int k = 10) =>
         index.Search(query, mode == SearchMode.Lexical ? null : index.EmbedQuery(_model, query), k, mode, filter: filter)
             .Select(h => h.Product.ProductId).ToList();
 

@@ -10,14 +10,20 @@ public sealed class ServingBenchmarkTests
     public async Task ATinyRunServesEveryRequestWithoutErrors()
     {
         var lines = new List<string>();
-        var r = await ServingBenchmark.RunAsync(
+        var runs = await ServingBenchmark.RunAsync(
             new ServingBenchmarkOptions { Products = 150, Requests = 40, Concurrency = 4, Warmup = 4, Mode = SearchMode.Hybrid }, lines.Add);
-        Assert.Equal(150, r.Products);
-        Assert.Equal(0, r.Errors);
-        Assert.Equal(40, r.Latency.Count);
-        Assert.True(r.Latency.P50Ms > 0 && r.Latency.P50Ms <= r.Latency.P99Ms && r.Latency.P99Ms <= r.Latency.MaxMs);
-        Assert.True(r.DistinctQueries > 10, $"{r.DistinctQueries} distinct queries");
-        Assert.True(r.RequestsPerSecond > 0);
+        Assert.Equal([false, true], runs.Select(r => r.Batching));
+        foreach (var r in runs)
+        {
+            Assert.Equal(150, r.Products);
+            Assert.Equal(0, r.Errors);
+            Assert.Equal(40, r.Latency.Count);
+            Assert.True(r.Latency.P50Ms > 0 && r.Latency.P50Ms <= r.Latency.P99Ms && r.Latency.P99Ms <= r.Latency.MaxMs);
+            Assert.True(r.DistinctQueries > 10, $"{r.DistinctQueries} distinct queries");
+            Assert.True(r.RequestsPerSecond > 0);
+        }
+        Assert.True(double.IsNaN(runs[0].MeanBatchSize));
+        Assert.InRange(runs[1].MeanBatchSize, 1, 4); // never more queries in a batch than concurrent clients
         Assert.Contains(lines, l => l.Contains("server on http://127.0.0.1:"));
         var workDir = Assert.Single(lines, l => l.StartsWith("generating")).Split(" in ")[^1].TrimEnd('…');
         Assert.StartsWith(Path.Combine(Path.GetTempPath(), "q2e-bench-serve-"), workDir);
