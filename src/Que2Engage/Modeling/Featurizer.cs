@@ -75,8 +75,13 @@ public sealed class Featurizer
         return longest;
     }
 
+    /// <summary>
+    /// Document token ids are padded to the batch's longest document (as queries are): padding is masked out of
+    /// attention and pooling, and short titles (Home Depot's median is 11 words) would otherwise pay for DocMaxTokens.
+    /// </summary>
     public DocumentInputs ToTensors(IReadOnlyList<ProductFeatures> batch)
     {
+        var docRows = batch.Select(f => f.Tokens).ToList();
         int b = batch.Count;
         int imgDim = Math.Max(1, _config.ImageDim);
         int maxImg = _config.MaxImages;
@@ -94,7 +99,7 @@ public sealed class Featurizer
             Array.Copy(f.Context, 0, context, i * ContextFeatures.Dimension, ContextFeatures.Dimension);
         }
         return new DocumentInputs(
-            TokenTensor(batch.Select(f => f.Tokens).ToList(), _config.DocMaxTokens),
+            TokenTensor(docRows, Math.Min(_config.DocMaxTokens, LongestUnpadded(docRows))),
             BagTensor(batch.Select(f => f.TitleTrigrams).ToList()),
             torch.tensor(images, [b, maxImg, imgDim]),
             torch.tensor(mask, [b, maxImg]),
