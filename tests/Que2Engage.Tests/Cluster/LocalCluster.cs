@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans;
+using Que2Engage.Cluster;
+using Que2Engage.Modeling;
+using Que2Engage.Retrieval.Sharding;
+using Que2Engage.Serving;
+
+namespace Que2Engage.Tests.Cluster;
+
+/// <summary>A silo as a separate process ('que2engage silo'), started and SIGKILLed by the test.</summary>
+public sealed class SiloProcess : IDisposable
+{
+    private readonly string[] _args;
+    private Process? _process;
+    private readonly StringBuilder _log = new();
+
+    public SiloProcess(string name, string[] args) { Name = name; _args = args; }
+
+    public string Name { get; }
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    public void Start()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(Que2Engage.Cli.Program).Assembly.Location);
+        start.ArgumentList.Add("silo");
+        foreach (var a in _args) start.ArgumentList.Add(a);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (_log) _log.AppendLine(e.Data);
+            if (e.Data.StartsWith("silo ", StringComparison.Ordinal)) ready.TrySetResult();
+        };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var exited = _process.WaitForExitAsync();
+        var first = Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(90))).GetAwaiter().GetResult();
+        if (first != ready.Task) throw new InvalidOperationException($"silo {Name} did not start:\n{Log}");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no leave message; the cluster must notice by itself.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false }) { _process.Kill(); _process.WaitForExit(10_000); }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+    }
+}
+
+/// <summary>Silos serving a sharded index, plus an in-process front end (Orleans client, fan-out, HTTP) on loopback.</summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    public readonly List<SiloProcess> Silos = [];
+    private IHost? _client;
+    private OrleansShardRoutes? _routes;
+    private WebApplication? _app;
+
+    public ShardFanOut FanOut { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    /// <param name="assignment">The shards of each silo (silo 0 is the development-clustering primary unless <paramref name="redis"/>).</param>
+    public static async Task<LocalCluster> StartAsync(string index, int[][] assignment, IEmbeddingModel model, string? redis = null, string clusterId = "test")
+    {
+        var c = new LocalCluster();
+        try
+        {
+            var ports = assignment.Select(_ => (Silo: FreePort(), Gateway: FreePort())).ToArray();
+            for (int i = 0; i < assignment.Length; i++)
+            {
+                var args = new List<string> { "--index", index, "--shards", string.Join(',', assignment[i]), "--name", $"silo{i}",
+                    "--port", $"{ports[i].Silo}", "--gateway-port", $"{ports[i].Gateway}", "--cluster-id", clusterId };
+                if (redis is not null) args.AddRange(["--redis", redis]);
+                else if (i > 0) args.AddRange(["--primary", $"127.0.0.1:{ports[0].Silo}"]);
+                c.Silos.Add(new SiloProcess($"silo{i}", [.. args]));
+            }
+            c.Silos[0].Start();
+            await Task.WhenAll(c.Silos.Skip(1).Select(s => Task.Run(s.Start)));
+
+            var membership = new Membership
+            {
+                ClusterId = clusterId, Redis = redis,
+                Gateways = redis is null ? ports.Select(p => new IPEndPoint(IPAddress.Loopback, p.Gateway)).ToList() : [],
+            };
+            c._client = ClusterHosting.BuildClient(membership, TimeSpan.FromSeconds(30));
+            await c._client.StartAsync();
+            c._routes = new OrleansShardRoutes(c._client.Services.GetRequiredService<IClusterClient>());
+            await c._routes.StartAsync(TimeSpan.FromSeconds(30));
+            c.FanOut = new ShardFanOut(c._routes);
+            var routes = c._routes;
+            c._app = ClusterFrontEnd.Build(c.FanOut, model, () => routes.Products, new SearchServerOptions { Port = 0 });
+            await c._app.StartAsync();
+            c.Http = new HttpClient { BaseAddress = new Uri(c._app.Urls.Single()), Timeout = TimeSpan.FromSeconds(30) };
+            return c;
+        }
+        catch
+        {
+            await c.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string Logs => string.Join("\n", Silos.Select(s => $"--- {s.Name}\n{s.Log}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
+        if (_routes is not null) await _routes.DisposeAsync();
+        foreach (var s in Silos) s.Dispose();   // before the client, so it does not wait for a graceful goodbye
+        if (_client is not null)
+        {
+            try { await _client.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token); } catch (Exception) { }
+            _client.Dispose();
+        }
+    }
+}
