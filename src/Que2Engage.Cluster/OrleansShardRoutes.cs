@@ -90,5 +90,7 @@ public sealed class OrleansShardRoutes : IShardRoutes, IAsyncDisposable
             if (answer.Error is not null) throw new InvalidInputException(answer.Error);
             return answer.Candidates ?? throw new InvalidOperationException($"replica {Name} answered nothing");
         }
+
+        public Task<Retrieval.LexicalStatistics> StatisticsAsync(string query, CancellationToken cancellationToken) => grain.Statistics(query);
     }
 }

@@ -11,6 +11,7 @@ namespace Que2Engage.Cluster;
 public interface IShardReplicaGrain : IGrainWithStringKey
 {
     Task<ShardAnswer> Search(ShardQuery query);
+    Task<Retrieval.LexicalStatistics> Statistics(string query);
 }
 
 /// <summary>What a silo holds (key: the silo's name); the front end reads it to learn the routes.</summary>
@@ -62,6 +63,8 @@ internal sealed class ShardReplicaGrain(ShardHost host) : Grain, IShardReplicaGr
         try { return new ShardAnswer(await _index!.SearchShardAsync(query), null); }
         catch (InvalidInputException e) { return new ShardAnswer(null, e.Message); }
     }
+
+    public Task<Retrieval.LexicalStatistics> Statistics(string query) => Task.FromResult(_index!.LexicalStatistics(query));
 }
 
 [SiloNamePlacement, Reentrant]

@@ -34,7 +34,11 @@ public class ClusterTests : IDisposable
     private static readonly int[][] Replicated = [[0, 1], [1, 2], [2, 0]];
 
     private sealed record Answer(List<Hit> hits, bool partial, List<int> missing_shards, int shards);
-    private sealed record Hit(string product_id, double score, float? ebr_score);
+    private sealed record Hit(int rank, string product_id, double score, string[] sources, float? ebr_score, int? ebr_rank, float? lexical_score, int? lexical_rank);
+
+    private static CatalogHit ToHit(CatalogIndex single, Hit h) => new(h.rank, single.FindProduct(h.product_id)!, h.score,
+        (h.sources.Contains("ebr") ? HitSources.Ebr : HitSources.None) | (h.sources.Contains("lexical") ? HitSources.Lexical : HitSources.None),
+        h.ebr_score, h.ebr_rank, h.lexical_score, h.lexical_rank);
 
     private static async Task<Answer> Get(HttpClient http, string q, string mode = "ebr")
     {
@@ -49,14 +53,16 @@ public class ClusterTests : IDisposable
         await using var cluster = await LocalCluster.StartAsync(_sharded, Replicated, _model);
         using var single = CatalogIndex.Open(_single);
 
-        // 200 queries through HTTP: the same hits and scores as the single index (flat vectors: exact).
+        // 200 queries through HTTP, hybrid and ebr in turn: the same hits, scores and ranks as the single index
+        // (flat vectors: exact).
+        int n = 0;
         foreach (var q in ShardSetTests.Queries(200))
         {
-            var got = await Get(cluster.Http, q);
+            var mode = n++ % 2 == 0 ? SearchMode.Hybrid : SearchMode.Ebr;
+            var got = await Get(cluster.Http, q, mode.ToWire());
             Assert.False(got.partial);
-            var expected = await single.SearchAsync(q, single.EmbedQuery(_model, q), 10, SearchMode.Ebr);
-            ClusterAssert.SameRanking(expected, got.hits.Select((h, i) => new CatalogHit(i + 1,
-                single.FindProduct(h.product_id)!, h.score, HitSources.Ebr, h.ebr_score, i + 1, null, null)).ToList());
+            var expected = await single.SearchAsync(q, single.EmbedQuery(_model, q), 10, mode);
+            ClusterAssert.SameRanking(expected, got.hits.Select(h => ToHit(single, h)).ToList());
         }
 
         // 8 clients for 12 s; silo 1 is SIGKILLed after 3 s. Every request must succeed with all 3 shards.

@@ -106,7 +106,8 @@ public sealed class LocalCluster : IAsyncDisposable
             await c._client.StartAsync();
             c._routes = new OrleansShardRoutes(c._client.Services.GetRequiredService<IClusterClient>());
             await c._routes.StartAsync(TimeSpan.FromSeconds(30));
-            c.FanOut = new ShardFanOut(c._routes);
+            // Generous timeouts: the test checks failover and partial answers, not latency, on a machine that may be busy.
+            c.FanOut = new ShardFanOut(c._routes, new FanOutOptions { Deadline = TimeSpan.FromSeconds(20), AttemptTimeout = TimeSpan.FromSeconds(6) });
             var routes = c._routes;
             c._app = ClusterFrontEnd.Build(c.FanOut, model, () => routes.Products, new SearchServerOptions { Port = 0 });
             await c._app.StartAsync();

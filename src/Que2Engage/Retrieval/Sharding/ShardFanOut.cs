@@ -9,6 +9,8 @@ public interface IShardReplica
     /// <summary>Stable name of the replica (e.g. "2@silo-b"); failures are remembered under it.</summary>
     string Name { get; }
     Task<ShardCandidates> SearchAsync(ShardQuery query, CancellationToken cancellationToken);
+    /// <summary>The shard's BM25 statistics for the query's terms.</summary>
+    Task<LexicalStatistics> StatisticsAsync(string query, CancellationToken cancellationToken);
 }
 
 /// <summary>Where the shards are right now: the shard count and the live replicas of each (may change between calls).</summary>
@@ -24,6 +26,7 @@ public sealed class LocalShardReplica(string name, CatalogIndex index) : IShardR
     public string Name { get; } = name;
     public CatalogIndex Index { get; } = index;
     public Task<ShardCandidates> SearchAsync(ShardQuery query, CancellationToken cancellationToken) => Index.SearchShardAsync(query, cancellationToken);
+    public Task<LexicalStatistics> StatisticsAsync(string query, CancellationToken cancellationToken) => Task.FromResult(Index.LexicalStatistics(query));
 }
 
 /// <summary>Fixed routes (every replica assumed live until it fails).</summary>
@@ -43,6 +46,11 @@ public sealed record FanOutOptions
     public TimeSpan SuspectFor { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>… and, when it is its shard's only hope, by at most one request per this interval (the others answer partial at once).</summary>
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Score BM25 with the whole catalog's statistics (a first round trip collects every shard's and sums them), so
+    /// lexical and hybrid answers equal one index's; false: each shard scores with its own (one round trip less).
+    /// </summary>
+    public bool GlobalLexicalStatistics { get; init; } = true;
 
     public void Validate()
     {
@@ -88,7 +96,13 @@ public sealed class ShardFanOut(IShardRoutes routes, FanOutOptions? options = nu
         deadline.CancelAfter(_options.Deadline);
         long start = Stopwatch.GetTimestamp();
         long turn = Interlocked.Increment(ref _turn);
-        var tasks = Enumerable.Range(0, shards).Select(s => AskShardAsync(s, query, turn, start, deadline.Token)).ToArray();
+        if (query.LexicalDepth > 0 && _options.GlobalLexicalStatistics && shards > 1)
+        {
+            var stats = await Task.WhenAll(Enumerable.Range(0, shards)
+                .Select(s => AskShardAsync(s, (r, ct) => r.StatisticsAsync(text, ct), turn, start, deadline.Token))).ConfigureAwait(false);
+            query = query with { Statistics = LexicalStatistics.Sum(stats.OfType<LexicalStatistics>()) };
+        }
+        var tasks = Enumerable.Range(0, shards).Select(s => AskShardAsync(s, (r, ct) => r.SearchAsync(query, ct), turn, start, deadline.Token)).ToArray();
         var answers = await Task.WhenAll(tasks).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         var missing = Enumerable.Range(0, shards).Where(s => answers[s] is null).ToList();
@@ -96,7 +110,8 @@ public sealed class ShardFanOut(IShardRoutes routes, FanOutOptions? options = nu
         return new ClusterSearchResult(hits, missing, shards);
     }
 
-    private async Task<ShardCandidates?> AskShardAsync(int shard, ShardQuery query, long turn, long start, CancellationToken deadline)
+    private async Task<T?> AskShardAsync<T>(int shard, Func<IShardReplica, CancellationToken, Task<T>> ask, long turn, long start, CancellationToken deadline)
+        where T : class
     {
         var replicas = routes.ReplicasOf(shard);
         if (replicas.Count == 0) return null;
@@ -113,7 +128,7 @@ public sealed class ShardFanOut(IShardRoutes routes, FanOutOptions? options = nu
             var wait = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
             try
             {
-                var answer = await replica.SearchAsync(query, deadline).WaitAsync(wait, deadline).ConfigureAwait(false);
+                var answer = await ask(replica, deadline).WaitAsync(wait, deadline).ConfigureAwait(false);
                 MarkHealthy(replica);
                 return answer;
             }

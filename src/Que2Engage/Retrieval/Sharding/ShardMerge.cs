@@ -4,8 +4,8 @@ namespace Que2Engage.Retrieval.Sharding;
 /// Merges the shards' candidate lists into one answer the way a single index would have made it: the union of the
 /// shards' vector lists cut to the depth asked is the global vector top list (each shard returned its own top of that
 /// depth, and the global top-d holds at most d of any one shard), likewise for BM25; then the same
-/// <see cref="ResultFusion"/> as <see cref="HybridSearcher"/>. Equal scores are ordered by product id (a single
-/// index orders them by catalog position, which no shard knows).
+/// <see cref="ResultFusion"/> as <see cref="HybridSearcher"/>. Equal scores are ordered by catalog position, as a
+/// single index orders them (then by product id, for listings without a known position).
 /// </summary>
 public static class ShardMerge
 {
@@ -16,9 +16,9 @@ public static class ShardMerge
         var vector = Top(all.SelectMany(s => s.Vector), mode == SearchMode.Hybrid ? Depth(k, fusion) : k);
         var lexical = Top(all.SelectMany(s => s.Lexical), mode == SearchMode.Hybrid ? Depth(k, fusion) : k);
 
-        // Pseudo-ordinals for ResultFusion: one per distinct listing, in product-id order (its tie-breaker).
-        var entries = vector.Concat(lexical).Select(c => c.Entry).DistinctBy(e => e.ProductId)
-            .OrderBy(e => e.ProductId, StringComparer.Ordinal).ToList();
+        // Pseudo-ordinals for ResultFusion: one per distinct listing, in catalog-position order (its tie-breaker).
+        var entries = vector.Concat(lexical).DistinctBy(c => c.Entry.ProductId)
+            .OrderBy(c => c.Position).ThenBy(c => c.Entry.ProductId, StringComparer.Ordinal).Select(c => c.Entry).ToList();
         var ordinal = new Dictionary<string, int>(entries.Count, StringComparer.Ordinal);
         for (int i = 0; i < entries.Count; i++) ordinal[entries[i].ProductId] = i;
         var vectorHits = vector.Select(c => new VectorHit(ordinal[c.Entry.ProductId], c.Score)).ToList();
@@ -36,8 +36,8 @@ public static class ShardMerge
 
     private static int Depth(int k, FusionOptions fusion) => (int)Math.Min(int.MaxValue, (long)k * fusion.CandidateMultiplier);
 
-    /// <summary>Best first, equal scores by product id; a listing found by two shards (never, unless ids were re-sharded) counts once.</summary>
+    /// <summary>Best first, equal scores by catalog position; a listing found by two shards (never, unless ids were re-sharded) counts once.</summary>
     private static List<ShardCandidate> Top(IEnumerable<ShardCandidate> candidates, int depth) =>
-        candidates.OrderByDescending(c => c.Score).ThenBy(c => c.Entry.ProductId, StringComparer.Ordinal)
+        candidates.OrderByDescending(c => c.Score).ThenBy(c => c.Position).ThenBy(c => c.Entry.ProductId, StringComparer.Ordinal)
             .DistinctBy(c => c.Entry.ProductId).Take(depth).ToList();
 }

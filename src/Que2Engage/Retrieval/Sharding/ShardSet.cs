@@ -53,6 +53,13 @@ public static class ShardSet
 {
     public const int MaxShards = 1024;
 
+    /// <summary>
+    /// Beside each shard's index: the catalog position (0-based row of the input) of each of its listings, int64
+    /// little-endian in shard order. Equal scores are ranked by catalog position in a single index; the merge uses these
+    /// to rank them the same way.
+    /// </summary>
+    public const string PositionsFile = "catalog_positions.bin";
+
     /// <summary>The shard of a product: FNV-1a 64 of its UTF-8 id modulo the shard count (the same in every process and machine).</summary>
     public static int ShardOf(string productId, int shards) => StableHash.Bucket(productId, shards);
 
@@ -77,12 +84,15 @@ public static class ShardSet
             throw new InvalidInputException($"{target}: exists, is not empty and is not a sharded Que2Engage index; refusing to overwrite it.");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var parts = Enumerable.Range(0, shards).Select(_ => new List<Product>()).ToArray();
+        var positions = Enumerable.Range(0, shards).Select(_ => new List<long>()).ToArray();
         for (int i = 0; i < products.Count; i++)
         {
             var id = products[i].ProductId;
             if (string.IsNullOrEmpty(id)) throw new InvalidInputException($"product #{i + 1}: product_id is empty.");
             if (!seen.Add(id)) throw new InvalidInputException($"product #{i + 1}: product_id '{id}' appears twice in the input.");
-            parts[ShardOf(id, shards)].Add(products[i]);
+            int shard = ShardOf(id, shards);
+            parts[shard].Add(products[i]);
+            positions[shard].Add(i);
         }
         var temp = StagingDirectory.Create(target, "building");
         try
@@ -92,6 +102,9 @@ public static class ShardSet
             {
                 int shard = s;
                 last = CatalogIndex.Build(parts[s], model, ShardDirectory(temp, s), options, p => progress?.Invoke(shard, p));
+                var bytes = new byte[positions[s].Count * sizeof(long)];
+                for (int i = 0; i < positions[s].Count; i++) System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * 8), positions[s][i]);
+                File.WriteAllBytes(Path.Combine(ShardDirectory(temp, s), PositionsFile), bytes);
             }
             var manifest = new ShardSetManifest
             {
