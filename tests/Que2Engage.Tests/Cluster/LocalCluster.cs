@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,54 +10,6 @@ using Que2Engage.Retrieval.Sharding;
 using Que2Engage.Serving;
 
 namespace Que2Engage.Tests.Cluster;
-
-/// <summary>A silo as a separate process ('que2engage silo'), started and SIGKILLed by the test.</summary>
-public sealed class SiloProcess : IDisposable
-{
-    private readonly string[] _args;
-    private Process? _process;
-    private readonly StringBuilder _log = new();
-
-    public SiloProcess(string name, string[] args) { Name = name; _args = args; }
-
-    public string Name { get; }
-    public string Log { get { lock (_log) return _log.ToString(); } }
-
-    public void Start()
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(Que2Engage.Cli.Program).Assembly.Location);
-        start.ArgumentList.Add("silo");
-        foreach (var a in _args) start.ArgumentList.Add(a);
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (_log) _log.AppendLine(e.Data);
-            if (e.Data.StartsWith("silo ", StringComparison.Ordinal)) ready.TrySetResult();
-        };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var exited = _process.WaitForExitAsync();
-        var first = Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(90))).GetAwaiter().GetResult();
-        if (first != ready.Task) throw new InvalidOperationException($"silo {Name} did not start:\n{Log}");
-    }
-
-    /// <summary>SIGKILL: no shutdown, no leave message; the cluster must notice by itself.</summary>
-    public void Kill()
-    {
-        if (_process is { HasExited: false }) { _process.Kill(); _process.WaitForExit(10_000); }
-    }
-
-    public void Dispose()
-    {
-        Kill();
-        _process?.Dispose();
-    }
-}
 
 /// <summary>Silos serving a sharded index, plus an in-process front end (Orleans client, fan-out, HTTP) on loopback.</summary>
 public sealed class LocalCluster : IAsyncDisposable
@@ -92,10 +42,10 @@ public sealed class LocalCluster : IAsyncDisposable
                     "--port", $"{ports[i].Silo}", "--gateway-port", $"{ports[i].Gateway}", "--cluster-id", clusterId };
                 if (redis is not null) args.AddRange(["--redis", redis]);
                 else if (i > 0) args.AddRange(["--primary", $"127.0.0.1:{ports[0].Silo}"]);
-                c.Silos.Add(new SiloProcess($"silo{i}", [.. args]));
+                c.Silos.Add(new SiloProcess($"silo{i}", typeof(Que2Engage.Cli.Program).Assembly.Location, args));
             }
             c.Silos[0].Start();
-            await Task.WhenAll(c.Silos.Skip(1).Select(s => Task.Run(s.Start)));
+            await Task.WhenAll(c.Silos.Skip(1).Select(s => Task.Run(() => s.Start())));
 
             var membership = new Membership
             {
