@@ -68,7 +68,7 @@ public sealed record ClusterSearchResult(IReadOnlyList<CatalogHit> Hits, IReadOn
 /// <summary>
 /// The front end's query path: asks one replica of every shard in parallel (replicas taken in turn, so load spreads;
 /// ones that failed recently last), moves on to the shard's next replica when one fails or is slower than the attempt
-/// timeout, and merges whatever answered by the deadline with <see cref="ShardMerge"/>. A shard none of whose replicas
+/// timeout (then tries them all once more while the deadline allows), and merges whatever answered by the deadline with <see cref="ShardMerge"/>. A shard none of whose replicas
 /// answered is named in <see cref="ClusterSearchResult.MissingShards"/> instead of failing the query. A user error
 /// (<see cref="InvalidInputException"/>, e.g. a filter an old shard cannot run) fails the query: every replica would say the same.
 /// </summary>
@@ -119,10 +119,12 @@ public sealed class ShardFanOut(IShardRoutes routes, FanOutOptions? options = nu
         // Healthy replicas in turn first, then suspected ones (only when a probe is due).
         var ordered = Enumerable.Range(0, replicas.Count).Select(i => replicas[(int)((turn + i) % replicas.Count)])
             .OrderBy(r => IsSuspect(r, now) ? 1 : 0).ToList();
-        foreach (var replica in ordered)
+        // Second pass: every replica once more, suspected or not. A failure is not always the replica's: a call to a
+        // live replica fails too when it was routed through the gateway of a silo that just died.
+        foreach (var (replica, pass) in ordered.Select(r => (r, 0)).Concat(ordered.Select(r => (r, 1))))
         {
             if (deadline.IsCancellationRequested) return null;
-            if (IsSuspect(replica, now) && !ClaimProbe(replica)) continue;
+            if (pass == 0 && IsSuspect(replica, now) && !ClaimProbe(replica)) continue;
             var remaining = _options.Deadline - Stopwatch.GetElapsedTime(start);
             if (remaining <= TimeSpan.Zero) return null;
             var wait = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
