@@ -18,7 +18,7 @@ public static class Program
         {
             DemoCommand.Create(), GenerateCommand.Create(), ValidateCommand.Create(), ImportCommand.Create(),
             TrainCommand.Create(), EvaluateCommand.Create(), AblationCommand.Create(),
-            IndexCommand.Create(), SearchCommand.Create(), ServeCommand.Create(), BenchCommand.Create(),
+            IndexCommand.Create(), SearchCommand.Create(), ServeCommand.Create(), SiloCommand.Create(), BenchCommand.Create(),
         })
             root.Subcommands.Add(c);
         return root;

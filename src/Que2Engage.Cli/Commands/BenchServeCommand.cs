@@ -25,8 +25,11 @@ public static class BenchServeCommand
         {
             requests, concurrency, products, mode, threads, model, data, batching,
         };
+        BenchServeClusterMode.AddTo(c);
         c.SetAction(p => Verbs.Run(p, () =>
         {
+            if (p.GetValue(BenchServeClusterMode.Silos) is not null)
+                return BenchServeClusterMode.Run(p, p.GetValue(concurrency), p.GetValue(products), SearchModeNames.Parse(p.GetValue(mode)), p.GetValue(threads));
             var o = p.InvocationConfiguration.Output;
             var runs = ServingBenchmark.RunAsync(new ServingBenchmarkOptions
             {

@@ -42,8 +42,9 @@ public static class IndexCommand
         var append = new Option<bool>("--append") { Description = "Add the products to the existing index at --out (new ids) instead of rebuilding." };
         var upsert = new Option<string?>("--upsert") { Description = "Add or replace the listings of this products file (parquet/jsonl) in the index at --out." };
         var delete = new Option<string?>("--delete") { Description = "Delete these product ids (comma-separated) from the index at --out." };
+        var shards = new Option<int?>("--shards") { Description = "Split the catalog into N shards by a stable hash of product_id (N index directories under --out, for 'silo' / 'serve --cluster')." };
         var cmd = new Command("index", "Embed a catalog and build vector + BM25 indexes; or upsert/delete listings of an index.")
-            { data, model, output, kind, m, efc, ef, batch, seed, quantize, threads, append, upsert, delete };
+            { data, model, output, kind, m, efc, ef, batch, seed, quantize, threads, append, upsert, delete, shards };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             var o = p.InvocationConfiguration.Output;
@@ -66,6 +67,15 @@ public static class IndexCommand
             try
             {
                 var outDir = p.GetValue(output)!;
+                if (p.GetValue(shards) is int n)
+                {
+                    if (p.GetValue(append)) throw new InvalidInputException("--append and --shards: rebuild the sharded index instead.");
+                    var set = Que2Engage.Retrieval.Sharding.ShardSet.Build(products, embedder, outDir, n, options,
+                        (s, pr) => { if (pr.Done == pr.Total) o.WriteLine($"  shard {s}: {pr.Total:N0} products ({pr.DocsPerSecond:F0} docs/s)"); });
+                    o.WriteLine($"wrote {outDir}: {set.ProductsPerShard.Sum():N0} products in {n} shards ({string.Join(", ", set.ProductsPerShard.Select(c => c.ToString("N0")))}), " +
+                                $"{set.VectorKind} vectors of dimension {set.Dimension}");
+                    return 0;
+                }
                 bool live = ReferenceEquals(o, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
                 var manifest = IndexProgress.Run(o, live, progress => p.GetValue(append)
                     ? CatalogIndex.Append(outDir, products, embedder, options, progress)

@@ -22,9 +22,13 @@ public static class ServeCommand
         };
         var noBatching = new Option<bool>("--no-batching") { Description = "Embed each /search query alone instead of batching concurrent queries (≤ 32, ≤ 1 ms wait)." };
         var cmd = new Command("serve", "Serve hybrid search over HTTP with a search page.") { index, model, engagementWeight, host, port, keyFile, noBatching };
+        ServeClusterMode.AddTo(cmd);
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             var writeKey = p.GetValue(keyFile) is { } f ? ReadWriteKey(f) : null;
+            if (ServeClusterMode.Applies(p, p.GetValue(index)!))
+                return ServeClusterMode.Run(p, p.GetValue(index)!, p.GetValue(model), p.GetValue(engagementWeight),
+                    new SearchServerOptions { Host = p.GetValue(host)!, Port = p.GetValue(port), WriteKey = writeKey });
             using var catalog = writeKey is null ? CatalogIndex.Open(p.GetValue(index)!) : CatalogIndex.OpenWritable(p.GetValue(index)!);
             var modelDir = p.GetValue(model) ?? catalog.Manifest.ModelPath;
             IEmbeddingModel? embedder = modelDir is null ? null : IndexCommand.LoadModel(modelDir);

@@ -16,7 +16,7 @@ namespace Que2Engage.Retrieval;
 /// syntax, so "ikea (red" or "AND" typed by a user cannot fail): per term a dis-max over the fields (title boosted),
 /// summed over terms. Searching is thread-safe.
 /// </summary>
-public sealed class LexicalIndex : IDisposable
+public sealed partial class LexicalIndex : IDisposable
 {
     public const string IdField = "id", OrdinalField = "ord", TitleField = "title", DescriptionField = "description", CategoryField = "category";
 

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Que2Engage.Retrieval.Sharding;
+
+/// <summary>One copy of one shard that the front end can ask (a grain on a silo, or an index in this process).</summary>
+public interface IShardReplica
+{
+    /// <summary>Stable name of the replica (e.g. "2@silo-b"); failures are remembered under it.</summary>
+    string Name { get; }
+    Task<ShardCandidates> SearchAsync(ShardQuery query, CancellationToken cancellationToken);
+    /// <summary>The shard's BM25 statistics for the query's terms.</summary>
+    Task<LexicalStatistics> StatisticsAsync(string query, CancellationToken cancellationToken);
+}
+
+/// <summary>Where the shards are right now: the shard count and the live replicas of each (may change between calls).</summary>
+public interface IShardRoutes
+{
+    int Shards { get; }
+    IReadOnlyList<IShardReplica> ReplicasOf(int shard);
+}
+
+/// <summary>A shard held in this process (tests, and a single process serving a sharded index).</summary>
+public sealed class LocalShardReplica(string name, CatalogIndex index) : IShardReplica
+{
+    public string Name { get; } = name;
+    public CatalogIndex Index { get; } = index;
+    public Task<ShardCandidates> SearchAsync(ShardQuery query, CancellationToken cancellationToken) => Index.SearchShardAsync(query, cancellationToken);
+    public Task<LexicalStatistics> StatisticsAsync(string query, CancellationToken cancellationToken) => Task.FromResult(Index.LexicalStatistics(query));
+}
+
+/// <summary>Fixed routes (every replica assumed live until it fails).</summary>
+public sealed class StaticShardRoutes(IReadOnlyList<IReadOnlyList<IShardReplica>> replicas) : IShardRoutes
+{
+    public int Shards => replicas.Count;
+    public IReadOnlyList<IShardReplica> ReplicasOf(int shard) => replicas[shard];
+}
+
+public sealed record FanOutOptions
+{
+    /// <summary>The whole fan-out must end by then; a shard with no answer by the deadline is reported missing.</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Longest wait for one replica before the next one of the same shard is tried.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromMilliseconds(750);
+    /// <summary>A replica that failed is tried only after the others of its shard for this long …</summary>
+    public TimeSpan SuspectFor { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>… and, when it is its shard's only hope, by at most one request per this interval (the others answer partial at once).</summary>
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Score BM25 with the whole catalog's statistics (a first round trip collects every shard's and sums them), so
+    /// lexical and hybrid answers equal one index's; false: each shard scores with its own (one round trip less).
+    /// </summary>
+    public bool GlobalLexicalStatistics { get; init; } = true;
+
+    public void Validate()
+    {
+        if (Deadline <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero)
+            throw new InvalidInputException("the fan-out deadline and attempt timeout must be positive.");
+    }
+}
+
+/// <summary>A cluster answer: the merged hits and the shards that had no live replica before the deadline.</summary>
+public sealed record ClusterSearchResult(IReadOnlyList<CatalogHit> Hits, IReadOnlyList<int> MissingShards, int Shards)
+{
+    public bool Partial => MissingShards.Count > 0;
+}
+
+/// <summary>
+/// The front end's query path: asks one replica of every shard in parallel (replicas taken in turn, so load spreads;
+/// ones that failed recently last), moves on to the shard's next replica when one fails or is slower than the attempt
+/// timeout (then tries them all once more while the deadline allows), and merges whatever answered by the deadline with <see cref="ShardMerge"/>. A shard none of whose replicas
+/// answered is named in <see cref="ClusterSearchResult.MissingShards"/> instead of failing the query. A user error
+/// (<see cref="InvalidInputException"/>, e.g. a filter an old shard cannot run) fails the query: every replica would say the same.
+/// </summary>
+public sealed class ShardFanOut(IShardRoutes routes, FanOutOptions? options = null, FusionOptions? fusion = null)
+{
+    private readonly FanOutOptions _options = Checked(options ?? new FanOutOptions());
+    private readonly ConcurrentDictionary<string, Health> _health = new(StringComparer.Ordinal);
+    private long _turn;
+
+    public FusionOptions Fusion { get; } = fusion ?? new FusionOptions();
+    public IShardRoutes Routes => routes;
+
+    /// <summary>Replica attempts that failed or timed out (a counter for /metrics).</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+    private long _failedAttempts;
+
+    private static FanOutOptions Checked(FanOutOptions o) { o.Validate(); return o; }
+
+    public async Task<ClusterSearchResult> SearchAsync(string text, float[]? vector, int k, SearchMode mode, int? ef = null,
+        SearchFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        var query = ShardQuery.For(text, vector, k, mode, Fusion, ef, filter);
+        int shards = routes.Shards;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.Deadline);
+        long start = Stopwatch.GetTimestamp();
+        long turn = Interlocked.Increment(ref _turn);
+        if (query.LexicalDepth > 0 && _options.GlobalLexicalStatistics && shards > 1)
+        {
+            var stats = await Task.WhenAll(Enumerable.Range(0, shards)
+                .Select(s => AskShardAsync(s, (r, ct) => r.StatisticsAsync(text, ct), turn, start, deadline.Token))).ConfigureAwait(false);
+            query = query with { Statistics = LexicalStatistics.Sum(stats.OfType<LexicalStatistics>()) };
+        }
+        var tasks = Enumerable.Range(0, shards).Select(s => AskShardAsync(s, (r, ct) => r.SearchAsync(query, ct), turn, start, deadline.Token)).ToArray();
+        var answers = await Task.WhenAll(tasks).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var missing = Enumerable.Range(0, shards).Where(s => answers[s] is null).ToList();
+        var hits = ShardMerge.Merge(answers.Where(a => a is not null)!, k, mode, Fusion);
+        return new ClusterSearchResult(hits, missing, shards);
+    }
+
+    private async Task<T?> AskShardAsync<T>(int shard, Func<IShardReplica, CancellationToken, Task<T>> ask, long turn, long start, CancellationToken deadline)
+        where T : class
+    {
+        var replicas = routes.ReplicasOf(shard);
+        if (replicas.Count == 0) return null;
+        long now = Stopwatch.GetTimestamp();
+        // Healthy replicas in turn first, then suspected ones (only when a probe is due).
+        var ordered = Enumerable.Range(0, replicas.Count).Select(i => replicas[(int)((turn + i) % replicas.Count)])
+            .OrderBy(r => IsSuspect(r, now) ? 1 : 0).ToList();
+        // Second pass: every replica once more, suspected or not. A failure is not always the replica's: a call to a
+        // live replica fails too when it was routed through the gateway of a silo that just died.
+        foreach (var (replica, pass) in ordered.Select(r => (r, 0)).Concat(ordered.Select(r => (r, 1))))
+        {
+            if (deadline.IsCancellationRequested) return null;
+            if (pass == 0 && IsSuspect(replica, now) && !ClaimProbe(replica)) continue;
+            var remaining = _options.Deadline - Stopwatch.GetElapsedTime(start);
+            if (remaining <= TimeSpan.Zero) return null;
+            var wait = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
+            try
+            {
+                var answer = await ask(replica, deadline).WaitAsync(wait, deadline).ConfigureAwait(false);
+                MarkHealthy(replica);
+                return answer;
+            }
+            catch (InvalidInputException)
+            {
+                throw;
+            }
+            catch (Exception)
+            {
+                // Timeout, a dead silo, a replica that no longer holds the shard: try the next replica.
+                Interlocked.Increment(ref _failedAttempts);
+                MarkSuspect(replica);
+            }
+        }
+        return null;
+    }
+
+    private sealed class Health
+    {
+        public long SuspectUntil;   // Stopwatch timestamp
+        public long NextProbe;
+    }
+
+    private bool IsSuspect(IShardReplica r, long now) => _health.TryGetValue(r.Name, out var h) && Interlocked.Read(ref h.SuspectUntil) > now;
+
+    private void MarkSuspect(IShardReplica r)
+    {
+        var h = _health.GetOrAdd(r.Name, _ => new Health());
+        long now = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref h.SuspectUntil, now + (long)(_options.SuspectFor.TotalSeconds * Stopwatch.Frequency));
+        Interlocked.Exchange(ref h.NextProbe, now + (long)(_options.ProbeInterval.TotalSeconds * Stopwatch.Frequency));
+    }
+
+    private void MarkHealthy(IShardReplica r)
+    {
+        if (_health.TryGetValue(r.Name, out var h)) Interlocked.Exchange(ref h.SuspectUntil, 0);
+    }
+
+    /// <summary>Lets one caller per probe interval try a suspected replica.</summary>
+    private bool ClaimProbe(IShardReplica r)
+    {
+        if (!_health.TryGetValue(r.Name, out var h)) return true;
+        long now = Stopwatch.GetTimestamp(), due = Interlocked.Read(ref h.NextProbe);
+        if (now < due) return false;
+        return Interlocked.CompareExchange(ref h.NextProbe, now + (long)(_options.ProbeInterval.TotalSeconds * Stopwatch.Frequency), due) == due;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Que2Engage.Retrieval;
+using Que2Engage.Retrieval.Sharding;
+using Que2Engage.Tests.Retrieval;
+using Que2Engage.Tests.Retrieval.Sharding;
+
+namespace Que2Engage.Tests.Cluster;
+
+/// <summary>
+/// Orleans silos as separate processes on loopback (development clustering; silo 0 is the primary, which holds the
+/// membership table, so the silos killed here are the others) and the front end in this process.
+/// </summary>
+public class ClusterTests : IDisposable
+{
+    private readonly string _root = VectorData.TempDir();
+    private readonly TrigramEmbedder _model = new(64);
+    private readonly string _sharded, _single;
+
+    public ClusterTests()
+    {
+        var products = TestCatalog.Generated(600, seed: 21);
+        var options = new IndexBuildOptions { Kind = VectorIndexKind.Flat };
+        _sharded = Path.Combine(_root, "sharded");
+        _single = Path.Combine(_root, "single");
+        ShardSet.Build(products, _model, _sharded, 3, options);
+        CatalogIndex.Build(products, _model, _single, options);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>R = 2: silo i serves shards i and i+1.</summary>
+    private static readonly int[][] Replicated = [[0, 1], [1, 2], [2, 0]];
+
+    private sealed record Answer(List<Hit> hits, bool partial, List<int> missing_shards, int shards);
+    private sealed record Hit(int rank, string product_id, double score, string[] sources, float? ebr_score, int? ebr_rank, float? lexical_score, int? lexical_rank);
+
+    private static CatalogHit ToHit(CatalogIndex single, Hit h) => new(h.rank, single.FindProduct(h.product_id)!, h.score,
+        (h.sources.Contains("ebr") ? HitSources.Ebr : HitSources.None) | (h.sources.Contains("lexical") ? HitSources.Lexical : HitSources.None),
+        h.ebr_score, h.ebr_rank, h.lexical_score, h.lexical_rank);
+
+    private static async Task<Answer> Get(HttpClient http, string q, string mode = "ebr")
+    {
+        using var r = await http.GetAsync($"/search?q={Uri.EscapeDataString(q)}&k=10&mode={mode}");
+        r.EnsureSuccessStatusCode();
+        return (await r.Content.ReadFromJsonAsync<Answer>())!;
+    }
+
+    [Fact]
+    public async Task ThreeSilosAnswerLikeOneIndexAndLosingOneLosesNoRequest()
+    {
+        await using var cluster = await LocalCluster.StartAsync(_sharded, Replicated, _model);
+        using var single = CatalogIndex.Open(_single);
+
+        // 200 queries through HTTP, hybrid and ebr in turn: the same hits, scores and ranks as the single index
+        // (flat vectors: exact).
+        int n = 0;
+        foreach (var q in ShardSetTests.Queries(200))
+        {
+            var mode = n++ % 2 == 0 ? SearchMode.Hybrid : SearchMode.Ebr;
+            var got = await Get(cluster.Http, q, mode.ToWire());
+            Assert.False(got.partial);
+            var expected = await single.SearchAsync(q, single.EmbedQuery(_model, q), 10, mode);
+            ClusterAssert.SameRanking(expected, got.hits.Select(h => ToHit(single, h)).ToList());
+        }
+
+        // 8 clients for 12 s; silo 1 is SIGKILLed after 3 s. Every request must succeed with all 3 shards.
+        var queries = ShardSetTests.Queries(50).ToArray();
+        int ok = 0, failed = 0, partial = 0;
+        var until = Stopwatch.StartNew();
+        var clients = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            for (int i = c; until.Elapsed < TimeSpan.FromSeconds(12); i++)
+            {
+                try
+                {
+                    var a = await Get(cluster.Http, queries[i % queries.Length], i % 2 == 0 ? "ebr" : "hybrid");
+                    if (a.partial || a.hits.Count != 10) Interlocked.Increment(ref partial);
+                    else Interlocked.Increment(ref ok);
+                }
+                catch (Exception) { Interlocked.Increment(ref failed); }
+            }
+        })).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        cluster.Silos[1].Kill();
+        await Task.WhenAll(clients);
+        Assert.True(failed == 0 && partial == 0, $"{failed} failed, {partial} partial, {ok} complete\n{cluster.Logs}");
+        Assert.True(ok > 50, $"only {ok} answers");
+    }
+
+    [Fact]
+    public async Task WithoutReplicasAnswersNameTheMissingShardUntilItsSiloReturns()
+    {
+        await using var cluster = await LocalCluster.StartAsync(_sharded, [[0], [1], [2]], _model);
+        Assert.False((await Get(cluster.Http, "red sofa")).partial);
+
+        cluster.Silos[2].Kill();
+        Answer? seen = null;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            var a = await Get(cluster.Http, "red sofa", "hybrid");
+            if (a.partial) { seen = a; break; }
+        }
+        Assert.NotNull(seen);
+        Assert.Equal([2], seen.missing_shards);
+        Assert.Equal(3, seen.shards);
+        Assert.All(seen.hits, h => Assert.NotEqual(2, ShardSet.ShardOf(h.product_id, 3)));
+        Assert.Equal(10, seen.hits.Count);
+
+        cluster.Silos[2].Start();   // the same name and ports: no other process restarts
+        bool complete = false;
+        clock.Restart();
+        while (!complete && clock.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            complete = !(await Get(cluster.Http, "red sofa")).partial;
+            if (!complete) await Task.Delay(200);
+        }
+        Assert.True(complete, "answers stayed partial after the silo came back\n" + cluster.Logs);
+    }
+}
