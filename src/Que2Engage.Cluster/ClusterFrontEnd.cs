@@ -26,26 +26,10 @@ public static class ClusterFrontEnd
         int? dimension = null)
     {
         options ??= new SearchServerOptions();
-        if (!IPAddress.TryParse(options.Host, out var address))
-            throw new InvalidInputException($"--host: '{options.Host}' is not an IP address.");
-        if (options.Port < 0 || options.Port > 65535) throw new InvalidInputException($"--port must be in 0..65535 (got {options.Port}).");
+        var address = SearchServer.ListenAddress(options);
         if (model is not null && dimension is int d && model.Dimension != d)
             throw new InvalidInputException($"The model makes {model.Dimension}-dimensional vectors but the shards hold {d}-dimensional ones.");
-
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.Listen(address, options.Port);
-            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
-            k.Limits.MaxRequestLineSize = Math.Max(k.Limits.MaxRequestLineSize, 4 * options.MaxUrlLength);
-            k.AddServerHeader = false;
-        });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
-        builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
-        var app = builder.Build();
+        var app = SearchServer.CreateBuilder(address, options).Build();
         var metrics = new ServerMetrics();
         long partial = 0;
 

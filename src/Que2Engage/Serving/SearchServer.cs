@@ -26,16 +26,22 @@ namespace Que2Engage.Serving;
 /// </summary>
 public static class SearchServer
 {
-    public static WebApplication Build(CatalogIndex index, IEmbeddingModel? model, SearchServerOptions? options = null)
+    /// <summary>The address to listen on, after checking --host and --port.</summary>
+    public static IPAddress ListenAddress(SearchServerOptions options)
     {
-        options ??= new SearchServerOptions();
-        if (model is not null) index.CheckModel(model);
-        if (options.WriteKey is not null && (model is null || !index.IsWritable))
-            throw new InvalidInputException("Writes need a model (to embed listings) and an index opened for writing.");
         if (!IPAddress.TryParse(options.Host, out var address))
             throw new InvalidInputException($"--host: '{options.Host}' is not an IP address.");
         if (options.Port < 0 || options.Port > 65535) throw new InvalidInputException($"--port must be in 0..65535 (got {options.Port}).");
+        return address;
+    }
 
+    /// <summary>
+    /// The host every search front end shares (this server and the cluster's): Kestrel on <paramref name="address"/>
+    /// with the request limits of <paramref name="options"/>, warnings-only console logging, problem details, and JSON
+    /// that writes NaN/∞ as named literals.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(IPAddress address, SearchServerOptions options)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrel(k =>
         {
@@ -46,13 +52,22 @@ public static class SearchServer
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        // A failed start (e.g. the port is taken) is reported once by Start below; the host's own log of it is a
-        // 30-line stack trace.
+        // A failed start (e.g. the port is taken) is reported once by Start; the host's own log of it is a 30-line
+        // stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        return builder;
+    }
 
-        var app = builder.Build();
+    public static WebApplication Build(CatalogIndex index, IEmbeddingModel? model, SearchServerOptions? options = null)
+    {
+        options ??= new SearchServerOptions();
+        if (model is not null) index.CheckModel(model);
+        if (options.WriteKey is not null && (model is null || !index.IsWritable))
+            throw new InvalidInputException("Writes need a model (to embed listings) and an index opened for writing.");
+        var address = ListenAddress(options);
+        var app = CreateBuilder(address, options).Build();
         var metrics = new ServerMetrics();
         var batcher = model is not null && options.QueryBatching
             ? new QueryEmbeddingBatcher(model, index.Dimension, options.MaxQueryBatch, options.MaxQueryBatchWait)
