@@ -90,6 +90,36 @@ public class ClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task ShardedHnswRecallIsWithinOneHundredthOfTheSingleNodeIndex()
+    {
+        // A small, sparse graph (M 4, ef 12) so that HNSW misses some of the exact top 10 and the comparison means something.
+        var products = TestCatalog.Generated(2000, seed: 33);
+        var hnsw = new IndexBuildOptions { Kind = VectorIndexKind.Hnsw, M = 4, EfConstruction = 16, DefaultEf = 12 };
+        string sharded = Path.Combine(_root, "hnsw-sharded"), single = Path.Combine(_root, "hnsw-single"), exact = Path.Combine(_root, "exact");
+        ShardSet.Build(products, _model, sharded, 3, hnsw);
+        CatalogIndex.Build(products, _model, single, hnsw);
+        CatalogIndex.Build(products, _model, exact, new IndexBuildOptions { Kind = VectorIndexKind.Flat });
+
+        await using var cluster = await LocalCluster.StartAsync(sharded, Replicated, _model);
+        using var one = CatalogIndex.Open(single);
+        using var truth = CatalogIndex.Open(exact);
+        double clusterFound = 0, singleFound = 0, total = 0;
+        foreach (var q in ShardSetTests.Queries(200))
+        {
+            var v = truth.EmbedQuery(_model, q);
+            var expected = (await truth.SearchAsync(q, v, 10, SearchMode.Ebr)).Select(h => h.Product.ProductId).ToHashSet();
+            var got = await Get(cluster.Http, q);
+            Assert.False(got.partial);
+            clusterFound += got.hits.Count(h => expected.Contains(h.product_id));
+            singleFound += (await one.SearchAsync(q, v, 10, SearchMode.Ebr)).Count(h => expected.Contains(h.Product.ProductId));
+            total += expected.Count;
+        }
+        double clusterRecall = clusterFound / total, singleRecall = singleFound / total;
+        Assert.True(singleRecall < 1, $"the single-node graph found every exact neighbour (recall {singleRecall}): the test would not notice a loss");
+        Assert.True(clusterRecall >= singleRecall - 0.01, $"cluster recall@10 {clusterRecall:F4} vs single node {singleRecall:F4}");
+    }
+
+    [Fact]
     public async Task WithoutReplicasAnswersNameTheMissingShardUntilItsSiloReturns()
     {
         await using var cluster = await LocalCluster.StartAsync(_sharded, [[0], [1], [2]], _model);
