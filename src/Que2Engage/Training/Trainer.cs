@@ -73,7 +73,9 @@ public static class Trainer
         // Parameter groups and their base rates (the engagement bias's faster rate, pretrained vs new parts): OptimizerGroups.
         var parameterGroups = OptimizerGroups.For(model);
         var groups = parameterGroups.Select(g => new Adam.ParamGroup(g.Parameters, new Adam.Options { LearningRate = g.LearningRate })).ToArray();
-        using Adam optimizer = config.SparseEmbeddingGradients ? new LazyAdam(groups, config.LearningRate) : optim.Adam(groups, lr: config.LearningRate);
+        // With dense gradients everywhere (SparseEmbeddingGradients off, i.e. --optimizer adam) LazyAdam is plain Adam,
+        // in fewer passes over memory than TorchSharp's Adam.step; the sparse tables' rows are updated lazily.
+        using Adam optimizer = new LazyAdam(groups, config.LearningRate);
         if (profile is not null) profile.Parameters = model.parameters().Sum(p => p.numel());
         int step = 0;
         long position = 0;
