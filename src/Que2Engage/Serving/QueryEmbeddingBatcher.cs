@@ -19,6 +19,7 @@ public sealed class QueryEmbeddingBatcher : IDisposable
     private readonly BlockingCollection<Pending> _queue = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _worker;
+    private readonly int _torchThreads;
     private long _batches, _queries;
 
     private sealed record Pending(string Query, TaskCompletionSource<float[]> Result);
@@ -32,6 +33,9 @@ public sealed class QueryEmbeddingBatcher : IDisposable
         MaxBatch = maxBatch;
         MaxWait = maxWait ?? TimeSpan.FromMilliseconds(1);
         if (MaxWait < TimeSpan.Zero) throw new InvalidInputException($"The batching wait must not be negative (got {MaxWait}).");
+        // libtorch's intra-op thread count is OpenMP state of the thread that sets it: a new thread starts with one
+        // OpenMP thread per core, so the batching thread takes the creating thread's setting (e.g. serve's 1 thread).
+        _torchThreads = model is TorchSharp.torch.nn.Module ? TorchSharp.torch.get_num_threads() : 0;
         _worker = new Thread(Run) { IsBackground = true, Name = "query-embedding-batcher" };
         _worker.Start();
     }
@@ -54,6 +58,7 @@ public sealed class QueryEmbeddingBatcher : IDisposable
 
     private void Run()
     {
+        if (_torchThreads > 0) TorchSharp.torch.set_num_threads(_torchThreads);
         var batch = new List<Pending>(MaxBatch);
         var clock = new Stopwatch();
         try
