@@ -114,7 +114,11 @@ public static class IndexBenchmark
         foreach (int ef in o.Efs)
         {
             var p = new SearchParameters(ef);
-            for (int q = 0; q < Math.Min(100, o.Queries); q++) hnsw.Search(queries.AsSpan(q * o.Dimension, o.Dimension), o.K, p); // warm-up
+            // Warm-up for at least half a second, not a fixed count: .NET compiles a method quickly first (tier 0) and
+            // re-compiles it optimised in the background once it is hot, and each scorer (float, int8) is its own generic
+            // instantiation. A 100-query warm-up timed the int8 walk's first rows partly in tier-0 code (up to 2× slower).
+            var warm = Stopwatch.StartNew();
+            for (int q = 0; q < 100 || warm.ElapsedMilliseconds < 500; q++) hnsw.Search(queries.AsSpan(q % o.Queries * o.Dimension, o.Dimension), o.K, p);
             int found = 0;
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var total = Stopwatch.StartNew();
