@@ -11,8 +11,6 @@ namespace Que2Engage.Retrieval;
 /// </summary>
 public sealed class FlatIndex : IVectorIndex
 {
-    public const string KindName = "flat";
-
     /// <summary>Below this many stored floats (≈ 8k rows at dimension 128) a scan is cheaper than waking threads.</summary>
     public const int ParallelThresholdFloats = 1 << 20;
 
@@ -32,7 +30,7 @@ public sealed class FlatIndex : IVectorIndex
         return index;
     }
 
-    public string Kind => KindName;
+    public VectorIndexKind Kind => VectorIndexKind.Flat;
     public int Dimension => _store.Dimension;
     public int Count => _store.Count;
 
@@ -142,7 +140,7 @@ public sealed class FlatIndex : IVectorIndex
     public void Save(string path)
     {
         using var w = new IndexFileWriter(path);
-        VectorIndexFile.WriteHeader(w, VectorIndexFile.KindFlat, Dimension, Count, (long)Count * Dimension * sizeof(float));
+        VectorIndexFile.WriteHeader(w, Kind, Dimension, Count, (long)Count * Dimension * sizeof(float));
         w.WriteFloats(_store.Filled);
         w.Commit();
     }

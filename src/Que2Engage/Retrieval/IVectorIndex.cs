@@ -8,8 +8,8 @@ namespace Que2Engage.Retrieval;
 /// </summary>
 public interface IVectorIndex
 {
-    /// <summary>"flat" or "hnsw"; also written into the file header.</summary>
-    string Kind { get; }
+    /// <summary>Also written into the file header.</summary>
+    VectorIndexKind Kind { get; }
     int Dimension { get; }
     int Count { get; }
 
