@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Que2Engage.Benchmarks;
 
 namespace Que2Engage.Cli.Commands;
 
