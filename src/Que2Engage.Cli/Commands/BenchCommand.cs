@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Que2Engage.Benchmarks;
 
 namespace Que2Engage.Cli.Commands;
 
