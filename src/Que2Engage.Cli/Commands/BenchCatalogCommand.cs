@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Que2Engage.Retrieval;
 using Que2Engage.Serving;
+using Que2Engage.Benchmarks;
 
 namespace Que2Engage.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Que2Engage.Modeling;
 using Que2Engage.Serving;
+using Que2Engage.Benchmarks;
 
 namespace Que2Engage.Cli.Commands;
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
+using Que2Engage.Benchmarks;
 
 namespace Que2Engage.Cli.Commands;
 

@@ -1,3 +1,5 @@
+using Que2Engage.Retrieval;
+
 namespace Que2Engage.Evaluation;
 
 /// <summary>Knobs of <see cref="Evaluator.Evaluate"/>.</summary>
@@ -15,9 +17,9 @@ public sealed record EvaluationOptions
     /// <summary>How many queries/products to embed per model call.</summary>
     public int BatchSize { get; init; } = 512;
 
-    /// <summary>Builds the nearest-neighbour search over the (normalised) catalogue embeddings; null = exact
-    /// brute-force top-k (<see cref="ExactTopKSearch"/>).</summary>
-    public Func<float[][], INearestNeighbourSearch>? SearchFactory { get; init; }
+    /// <summary>Builds the vector index searched over the (normalised) catalogue embeddings, in catalogue order; null =
+    /// exact brute-force top-k (<see cref="FlatIndex"/>'s batch search).</summary>
+    public Func<float[][], IVectorIndex>? SearchFactory { get; init; }
 
     /// <summary>
     /// For a model with the engagement prior: also measure every metric at these query weights w (see

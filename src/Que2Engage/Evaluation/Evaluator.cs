@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
+using Que2Engage.Retrieval;
 
 namespace Que2Engage.Evaluation;
 
@@ -31,7 +32,7 @@ public static class Evaluator
         float[][] productVectors = embedder.Products(products);
         List<string> distinctQueries = DistinctQueries(evalImpressions, relevance);
         float[][] queryVectorList = embedder.Queries(distinctQueries);
-        var search = options.SearchFactory?.Invoke(productVectors) ?? new ExactTopKSearch(productVectors);
+        var search = options.SearchFactory?.Invoke(productVectors) ?? FlatIndex.Of(productVectors);
 
         Dictionary<string, float[]> ByQuery(float[][] queryRows)
         {
@@ -100,13 +101,13 @@ public static class Evaluator
         double Score(string query, int p) => !truth.KnowsQuery(query) ? double.NaN : kind == OracleKind.Relevance
             ? truth.Relevance(query, products[p].ProductId)
             : truth.EngagementProbability(query, products[p].ProductId, 1);
-        IReadOnlyList<ScoredIndex>[] Retrieve(IReadOnlyList<string> queries, int depth) => queries.Select(q =>
+        IReadOnlyList<VectorHit>[] Retrieve(IReadOnlyList<string> queries, int depth) => queries.Select(q =>
         {
-            if (!truth.KnowsQuery(q)) return (IReadOnlyList<ScoredIndex>)[];
+            if (!truth.KnowsQuery(q)) return (IReadOnlyList<VectorHit>)[];
             var scores = new float[products.Count];
             for (int p = 0; p < products.Count; p++) scores[p] = (float)Score(q, p);
             return Enumerable.Range(0, products.Count).OrderByDescending(p => scores[p]).ThenBy(p => p).Take(depth)
-                .Select(p => new ScoredIndex(p, scores[p])).ToList();
+                .Select(p => new VectorHit(p, scores[p])).ToList();
         }).ToArray();
         return Measure(products, evalImpressions, relevance, truth, options, progress, productIndex, distinctQueries, Score, Retrieve);
     }
@@ -119,7 +120,7 @@ public static class Evaluator
     private static EvaluationResult Measure(IReadOnlyList<Product> products, IReadOnlyList<Impression> evalImpressions,
         IReadOnlyList<RelevanceJudgment> relevance, IGroundTruth? truth, EvaluationOptions options, ProgressReporter progress,
         Dictionary<string, int> productIndex, List<string> distinctQueries, Func<string, int, double> pairScore,
-        Func<IReadOnlyList<string>, int, IReadOnlyList<ScoredIndex>[]> retrieve)
+        Func<IReadOnlyList<string>, int, IReadOnlyList<VectorHit>[]> retrieve)
     {
         var notes = new List<string>();
         // Engagement AUC on held-out impressions.
@@ -140,7 +141,7 @@ public static class Evaluator
         List<string> retrievalQueries = SampleQueries(distinctQueries, options, notes);
         int[] recallKs = options.RecallKs.Distinct().Order().ToArray();
         int depth = Math.Min(products.Count, Math.Max(10, recallKs.Max()));
-        var ranked = new IReadOnlyList<ScoredIndex>[retrievalQueries.Count];
+        var ranked = new IReadOnlyList<VectorHit>[retrievalQueries.Count];
         const int retrievalBlock = 32;
         int blocks = (retrievalQueries.Count + retrievalBlock - 1) / retrievalBlock;
         RunParallel(blocks, progress, "retrieve", b =>
@@ -150,7 +151,7 @@ public static class Evaluator
             for (int j = 0; j < count; j++) ranked[start + j] = hits[j];
         });
 
-        Func<string, IReadOnlyList<ScoredIndex>, QueryRetrievalScores?> score;
+        Func<string, IReadOnlyList<VectorHit>, QueryRetrievalScores?> score;
         if (truth is not null)
             score = new GroundTruthRetrievalScorer(truth, products, recallKs).Score;
         else

@@ -1,4 +1,5 @@
 using Que2Engage.Data;
+using Que2Engage.Retrieval;
 
 namespace Que2Engage.Evaluation;
 
@@ -10,7 +11,7 @@ namespace Que2Engage.Evaluation;
 internal sealed class GroundTruthRetrievalScorer(IGroundTruth truth, IReadOnlyList<Product> products, IReadOnlyList<int> recallKs)
 {
     /// <returns>Null when the ground truth does not know the query.</returns>
-    public QueryRetrievalScores? Score(string query, IReadOnlyList<ScoredIndex> ranked)
+    public QueryRetrievalScores? Score(string query, IReadOnlyList<VectorHit> ranked)
     {
         if (!truth.KnowsQuery(query)) return null;
 
@@ -32,13 +33,13 @@ internal sealed class GroundTruthRetrievalScorer(IGroundTruth truth, IReadOnlyLi
             if (counts[2] == 0) { recall[k] = double.NaN; continue; }
             int hits = 0;
             for (int j = 0; j < Math.Min(k, ranked.Count); j++)
-                if (grade[ranked[j].Index] == 2) hits++;
+                if (grade[ranked[j].Id] == 2) hits++;
             recall[k] = (double)hits / counts[2];
         }
 
-        var top10 = ranked.Take(10).Select(h => grade[h.Index]).ToList();
+        var top10 = ranked.Take(10).Select(h => grade[h.Id]).ToList();
         double ndcg = Ndcg.AtKFromCounts(top10, counts, 10);
-        var top10Ids = ranked.Take(10).Select(h => products[h.Index].ProductId).ToList();
+        var top10Ids = ranked.Take(10).Select(h => products[h.Id].ProductId).ToList();
         double engagement = ExpectedEngagement.AtK(truth, query, top10Ids, 10);
         return new QueryRetrievalScores(recall, ndcg, engagement);
     }

@@ -1,4 +1,5 @@
 using Que2Engage.Data;
+using Que2Engage.Retrieval;
 
 namespace Que2Engage.Evaluation;
 
@@ -28,10 +29,10 @@ internal sealed class JudgedRetrievalScorer
     }
 
     /// <returns>Null when the query has no rated pairs.</returns>
-    public QueryRetrievalScores? Score(string query, IReadOnlyList<ScoredIndex> ranked)
+    public QueryRetrievalScores? Score(string query, IReadOnlyList<VectorHit> ranked)
     {
         if (!_judged.TryGetValue(query, out var ratings)) return null;
-        var rankedIds = ranked.Select(h => _products[h.Index].ProductId).ToList();
+        var rankedIds = ranked.Select(h => _products[h.Id].ProductId).ToList();
         var exact = ratings.Where(kv => kv.Value == 2).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
 
         var recall = new Dictionary<int, double>();

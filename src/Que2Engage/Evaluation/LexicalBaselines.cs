@@ -37,11 +37,11 @@ public static class LexicalBaselines
         {
             LexicalIndex.Write(dir, products.Select((p, i) => (i, p)));
             using var index = LexicalIndex.Open(dir);
-            var search = new ExactTopKSearch(productVectors);
+            var search = FlatIndex.Of(productVectors);
             foreach (var group in byQuery)
             {
                 var lexical = index.Search(group.Key, depth);
-                var vector = search.Search(queryVectors[group.Key], depth).Select(h => new VectorHit(h.Index, h.Score)).ToList();
+                var vector = search.Search(queryVectors[group.Key], depth);
                 var fused = ResultFusion.Fuse(vector, lexical, int.MaxValue, fusion).ToDictionary(h => h.Ordinal);
                 var lexicalScores = new Dictionary<int, float>();
                 foreach (var h in lexical) lexicalScores.TryAdd(h.Ordinal, h.Score);

@@ -223,9 +223,7 @@ public sealed partial class CatalogIndex : IDisposable
         try
         {
             int dim = model.Dimension;
-            IVectorIndex vectors = options.Kind == VectorIndexKind.Flat
-                ? new FlatIndex(dim, Math.Max(1, products.Count))
-                : new HnswIndex(dim, options.HnswOptions, Math.Max(1, products.Count));
+            IVectorIndex vectors = options.Kind.Create(dim, options, Math.Max(1, products.Count));
             var (embedSeconds, indexSeconds) = EmbedInto(vectors, products, model, options.BatchSize, options.Threads, progress);
             vectors.Save(Path.Combine(temp, IndexManifest.VectorsFile));
             LexicalIndex.Write(Path.Combine(temp, IndexManifest.LexicalDirectory), products.Select((p, i) => (i, p)));

@@ -5,13 +5,12 @@ namespace Que2Engage.Retrieval;
 /// <summary>
 /// Exact maximum-inner-product search: one SIMD dot product (<see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>)
 /// per stored row. Small catalogs are scanned on the calling thread; large ones are split into chunks scanned
-/// in parallel, each with its own top-k heap, merged at the end. The ground truth for HNSW recall.
+/// in parallel, each with its own top-k heap, merged at the end. The ground truth for HNSW recall and the evaluator's
+/// exact top-k (<see cref="SearchBatch"/>). Ties are broken by the lower id, so every result is deterministic.
 /// Body layout: the vectors, row-major float32 (count × dimension).
 /// </summary>
 public sealed class FlatIndex : IVectorIndex
 {
-    public const string KindName = "flat";
-
     /// <summary>Below this many stored floats (≈ 8k rows at dimension 128) a scan is cheaper than waking threads.</summary>
     public const int ParallelThresholdFloats = 1 << 20;
 
@@ -21,7 +20,17 @@ public sealed class FlatIndex : IVectorIndex
 
     private FlatIndex(VectorStore store) => _store = store;
 
-    public string Kind => KindName;
+    /// <summary>A flat index over copies of <paramref name="rows"/> (at least one, all of one dimension).</summary>
+    public static FlatIndex Of(IReadOnlyList<float[]> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0) throw new InvalidInputException("There are no vectors to index.");
+        var index = new FlatIndex(rows[0].Length, rows.Count);
+        index.AddRange(rows);
+        return index;
+    }
+
+    public VectorIndexKind Kind => VectorIndexKind.Flat;
     public int Dimension => _store.Dimension;
     public int Count => _store.Count;
 
@@ -59,6 +68,46 @@ public sealed class FlatIndex : IVectorIndex
         return SearchParallel(query.ToArray(), n, k);
     }
 
+    /// <summary>Queries scored together per stored row in <see cref="SearchBatch"/>.</summary>
+    private const int QueryBlock = 8;
+
+    /// <summary>
+    /// Exact top-k of every query, equal to one <see cref="Search"/> each, on the calling thread: a block of queries is
+    /// scored against each row while the row is in cache, so the rows are streamed from memory once per block
+    /// instead of once per query (callers parallelise over blocks of queries).
+    /// </summary>
+    public IReadOnlyList<VectorHit>[] SearchBatch(IReadOnlyList<float[]> queries, int k, SearchParameters? parameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        VectorIndexExtensions.CheckK(k);
+        foreach (var query in queries)
+        {
+            ArgumentNullException.ThrowIfNull(query);
+            VectorIndexExtensions.CheckDimension(Dimension, query.Length, "The query vector");
+        }
+        var results = new IReadOnlyList<VectorHit>[queries.Count];
+        int n = Count;
+        if (parameters?.Allowed is not null || n == 0)
+        {
+            for (int q = 0; q < results.Length; q++) results[q] = Search(queries[q], k, parameters);
+            return results;
+        }
+        k = Math.Min(k, n);
+        for (int start = 0; start < queries.Count; start += QueryBlock)
+        {
+            int count = Math.Min(QueryBlock, queries.Count - start);
+            var heaps = new ScoreHeap[count];
+            for (int q = 0; q < count; q++) heaps[q] = new ScoreHeap(k);
+            for (int i = 0; i < n; i++)
+            {
+                var row = _store.Row(i);
+                for (int q = 0; q < count; q++) heaps[q].Offer(TensorPrimitives.Dot(queries[start + q], row), i, k);
+            }
+            for (int q = 0; q < count; q++) results[start + q] = heaps[q].DrainDescending();
+        }
+        return results;
+    }
+
     private void Scan(ReadOnlySpan<float> query, int from, int to, int k, ScoreHeap heap)
     {
         for (int i = from; i < to; i++)
@@ -91,7 +140,7 @@ public sealed class FlatIndex : IVectorIndex
     public void Save(string path)
     {
         using var w = new IndexFileWriter(path);
-        VectorIndexFile.WriteHeader(w, VectorIndexFile.KindFlat, Dimension, Count, (long)Count * Dimension * sizeof(float));
+        VectorIndexFile.WriteHeader(w, Kind, Dimension, Count, (long)Count * Dimension * sizeof(float));
         w.WriteFloats(_store.Filled);
         w.Commit();
     }

@@ -37,7 +37,6 @@ namespace Que2Engage.Retrieval;
 /// </summary>
 public sealed class HnswIndex : IVectorIndex
 {
-    public const string KindName = "hnsw";
 
     /// <summary>No node gets a level above this (the chance of needing more is below 1e-30 for M ≥ 2).</summary>
     public const int MaxLevelCap = 30;
@@ -96,7 +95,7 @@ public sealed class HnswIndex : IVectorIndex
         _inserter = new Inserter(_stride0);
     }
 
-    public string Kind => KindName;
+    public VectorIndexKind Kind => VectorIndexKind.Hnsw;
     public int Dimension => _store.Dimension;
     public int Count => _store.Count;
     public int M => _m;
@@ -592,7 +591,7 @@ public sealed class HnswIndex : IVectorIndex
         long quantBytes = sizeof(int) + (quantizer is null ? 0 : 8L * Dimension + (long)n * quantizer.Stride);
         long body = ParamsBytes + quantBytes + 4L * n * Dimension + 4L * n + 4L * n * _stride0 + 4L * upperInts;
         using var w = new IndexFileWriter(path);
-        VectorIndexFile.WriteHeader(w, VectorIndexFile.KindHnsw, Dimension, n, body);
+        VectorIndexFile.WriteHeader(w, Kind, Dimension, n, body);
         w.WriteInt32(_m);
         w.WriteInt32(_efConstruction);
         w.WriteInt32(_defaultEf);

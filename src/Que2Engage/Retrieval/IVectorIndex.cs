@@ -8,8 +8,8 @@ namespace Que2Engage.Retrieval;
 /// </summary>
 public interface IVectorIndex
 {
-    /// <summary>"flat" or "hnsw"; also written into the file header.</summary>
-    string Kind { get; }
+    /// <summary>Also written into the file header.</summary>
+    VectorIndexKind Kind { get; }
     int Dimension { get; }
     int Count { get; }
 
@@ -21,6 +21,18 @@ public interface IVectorIndex
 
     /// <summary>Up to <paramref name="k"/> hits, best (highest score) first; fewer when the index holds fewer vectors.</summary>
     IReadOnlyList<VectorHit> Search(ReadOnlySpan<float> query, int k, SearchParameters? parameters = null);
+
+    /// <summary>
+    /// Several queries at once, each answered as <see cref="Search"/> would; implementations may share work across
+    /// them (<see cref="FlatIndex"/> streams its rows once per block of queries), the default does not.
+    /// </summary>
+    IReadOnlyList<VectorHit>[] SearchBatch(IReadOnlyList<float[]> queries, int k, SearchParameters? parameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var results = new IReadOnlyList<VectorHit>[queries.Count];
+        for (int q = 0; q < results.Length; q++) results[q] = Search(queries[q], k, parameters);
+        return results;
+    }
 
     /// <summary>Writes the index atomically (temp file + rename) in the versioned, checksummed format of <see cref="VectorIndexFile"/>.</summary>
     void Save(string path);

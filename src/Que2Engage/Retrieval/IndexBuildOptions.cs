@@ -1,7 +1,5 @@
 namespace Que2Engage.Retrieval;
 
-public enum VectorIndexKind { Flat, Hnsw }
-
 /// <summary>Settings of <see cref="CatalogIndex.Build"/> / <see cref="CatalogIndex.Append"/>.</summary>
 public sealed record IndexBuildOptions
 {
@@ -23,12 +21,7 @@ public sealed record IndexBuildOptions
     /// <summary>Recorded in the manifest so a searcher can find the model the vectors came from.</summary>
     public string? ModelPath { get; init; }
 
-    public static VectorIndexKind ParseKind(string? text) => text?.Trim().ToLowerInvariant() switch
-    {
-        "flat" => VectorIndexKind.Flat,
-        "hnsw" => VectorIndexKind.Hnsw,
-        _ => throw new InvalidInputException($"Unknown index kind '{text}' (expected flat or hnsw)."),
-    };
+    public static VectorIndexKind ParseKind(string? text) => VectorIndexKind.Parse(text);
 
     public static VectorQuantization ParseQuantization(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -30,7 +30,7 @@ public sealed record IndexManifest
     /// <summary>Trailing vector coordinates outside the unit-length embedding (1: the model's engagement prior; see IEmbeddingModel.ExtraCoordinates).</summary>
     [JsonPropertyName("extra_coordinates")] public int ExtraCoordinates { get; init; }
     [JsonPropertyName("products")] public int Products { get; init; }
-    [JsonPropertyName("vector_kind")] public string VectorKind { get; init; } = FlatIndex.KindName;
+    [JsonPropertyName("vector_kind")] public VectorIndexKind VectorKind { get; init; } = VectorIndexKind.Flat;
     [JsonPropertyName("hnsw_m")] public int? HnswM { get; init; }
     [JsonPropertyName("hnsw_ef_construction")] public int? HnswEfConstruction { get; init; }
     [JsonPropertyName("hnsw_seed")] public ulong? HnswSeed { get; init; }

@@ -8,11 +8,11 @@ namespace Que2Engage.Retrieval;
 /// offset size
 ///  0      8   magic "Q2EVIDX\n"
 ///  8      4   format version (uint32) = 2 (1: HNSW bodies without the quantization field)
-/// 12      4   kind (uint32): 1 = flat, 2 = hnsw
+/// 12      4   kind (uint32): <see cref="VectorIndexKind"/>'s code (1 = flat, 2 = hnsw)
 /// 16      4   dimension (int32)
 /// 20      4   count (int32)
 /// 24      8   body length in bytes (int64): the kind's parameters + payload, between this header and the trailer
-/// 32      …   body (see <see cref="FlatIndex"/> and <see cref="HnswIndex"/>)
+/// 32      …   body, read by the kind's registered reader (see <see cref="FlatIndex"/> and <see cref="HnswIndex"/>)
 /// end-4   4   CRC-32 (zlib) of every preceding byte
 /// </code>
 /// The body length lets a truncated or padded file be reported before anything is allocated; the CRC catches
@@ -26,9 +26,6 @@ public static class VectorIndexFile
     internal const int HeaderBytes = 32;
     internal const int TrailerBytes = 4;
     internal static readonly byte[] Magic = Encoding.ASCII.GetBytes("Q2EVIDX\n");
-
-    internal const uint KindFlat = 1;
-    internal const uint KindHnsw = 2;
 
     /// <summary>Reads the <paramref name="count"/> × <paramref name="dimension"/> float block at the reader's position: into the heap, or mapped.</summary>
     internal static VectorStore ReadVectors(IndexFileReader r, int dimension, int count, bool memoryMap, int capacity)
@@ -45,13 +42,13 @@ public static class VectorIndexFile
         return new VectorStore(dimension, data, count);
     }
 
-    internal readonly record struct Header(uint Kind, int Dimension, int Count, long BodyBytes, uint Version = FormatVersion);
+    internal readonly record struct Header(VectorIndexKind Kind, int Dimension, int Count, long BodyBytes, uint Version = FormatVersion);
 
-    internal static void WriteHeader(IndexFileWriter w, uint kind, int dimension, int count, long bodyBytes)
+    internal static void WriteHeader(IndexFileWriter w, VectorIndexKind kind, int dimension, int count, long bodyBytes)
     {
         w.WriteBytes(Magic);
         w.WriteUInt32(FormatVersion);
-        w.WriteUInt32(kind);
+        w.WriteUInt32(kind.Code);
         w.WriteInt32(dimension);
         w.WriteInt32(count);
         w.WriteInt64(bodyBytes);
@@ -68,9 +65,9 @@ public static class VectorIndexFile
         uint version = r.ReadUInt32();
         if (version < OldestReadableVersion || version > FormatVersion)
             throw r.Error($"vector index format version {version} is not supported (this build reads versions {OldestReadableVersion} to {FormatVersion}).");
-        uint kind = r.ReadUInt32();
-        if (kind is not (KindFlat or KindHnsw))
-            throw r.Error($"unknown vector index kind code {kind} in the header (expected 1 = flat or 2 = hnsw).");
+        uint code = r.ReadUInt32();
+        var kind = VectorIndexKind.FromCode(code)
+            ?? throw r.Error($"unknown vector index kind code {code} in the header (expected {VectorIndexKind.Codes}).");
         int dimension = r.ReadInt32();
         int count = r.ReadInt32();
         long body = r.ReadInt64();
@@ -97,16 +94,16 @@ public static class VectorIndexFile
     {
         using var r = new IndexFileReader(path);
         var h = ReadHeader(r);
-        IVectorIndex index = h.Kind == KindFlat ? FlatIndex.ReadBody(r, h, memoryMap) : HnswIndex.ReadBody(r, h, memoryMap);
+        var index = h.Kind.Read(r, h, memoryMap);
         r.VerifyChecksum();
-        if (index is HnswIndex hnsw) hnsw.ValidateGraph(r);
+        h.Kind.AfterChecksum?.Invoke(index, r);
         return index;
     }
 
-    /// <summary>The kind name stored in a file's header, without loading it.</summary>
-    public static string PeekKind(string path)
+    /// <summary>The kind stored in a file's header, without loading it.</summary>
+    public static VectorIndexKind PeekKind(string path)
     {
         using var r = new IndexFileReader(path);
-        return ReadHeader(r).Kind == KindFlat ? FlatIndex.KindName : HnswIndex.KindName;
+        return ReadHeader(r).Kind;
     }
 }

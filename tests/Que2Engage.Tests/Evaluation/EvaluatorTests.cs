@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Que2Engage.Data;
 using Que2Engage.Evaluation;
+using Que2Engage.Retrieval;
 
 namespace Que2Engage.Tests.Evaluation;
 
@@ -119,7 +120,7 @@ public class EvaluatorTests
     {
         int built = 0;
         var stages = new List<(string Stage, double Fraction)>();
-        var options = Options with { SearchFactory = rows => { built++; return new ExactTopKSearch(rows); } };
+        var options = Options with { SearchFactory = rows => { built++; return FlatIndex.Of(rows); } };
         var model = Model();
         Evaluator.Evaluate(model, Products, Impressions, Ratings, Truth(), options, (s, f) => stages.Add((s, f)));
         Assert.Equal(1, built);

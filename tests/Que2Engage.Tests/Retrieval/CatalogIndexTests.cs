@@ -11,10 +11,11 @@ public class CatalogIndexTests : IDisposable
     private string Dir(string name) => Path.Combine(_root, name);
 
     [Theory]
-    [InlineData(VectorIndexKind.Flat)]
-    [InlineData(VectorIndexKind.Hnsw)]
-    public void BuildOpenAndSearchInEveryMode(VectorIndexKind kind)
+    [InlineData("flat")]
+    [InlineData("hnsw")]
+    public void BuildOpenAndSearchInEveryMode(string kindName)
     {
+        var kind = VectorIndexKind.Parse(kindName);
         var products = TestCatalog.Small();
         var progress = new List<IndexBuildProgress>();
         var manifest = CatalogIndex.Build(products, _model, Dir("idx"), new IndexBuildOptions { Kind = kind, BatchSize = 4, ModelPath = "some/model" }, progress.Add);
@@ -28,7 +29,9 @@ public class CatalogIndexTests : IDisposable
 
         using var index = CatalogIndex.Open(Dir("idx"));
         Assert.Equal(10, index.Count);
-        Assert.Equal(kind == VectorIndexKind.Flat ? "flat" : "hnsw", index.Vectors.Kind);
+        Assert.Equal(kind, index.Vectors.Kind);
+        Assert.Equal(kind, IndexManifest.Read(Dir("idx")).VectorKind);
+        Assert.Contains($"\"vector_kind\": \"{kindName}\"", File.ReadAllText(Path.Combine(Dir("idx"), IndexManifest.FileName)));
         var q = index.EmbedQuery(_model, "red leather sofa");
 
         var hybrid = index.Search("red leather sofa", q, 5);

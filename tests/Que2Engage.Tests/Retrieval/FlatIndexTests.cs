@@ -53,3 +53,49 @@ public class FlatIndexTests
         Assert.Throws<InvalidInputException>(() => index.Search(new float[8], 0));
     }
 }
+
+/// <summary>The flat index as the evaluator's exact top-k (these were the tests of Evaluation's ExactTopKSearch).</summary>
+public class FlatIndexExactTopKTests
+{
+    [Fact]
+    public void MatchesFullSortOnRandomVectors()
+    {
+        var rng = new Random(3);
+        float[][] rows = Enumerable.Range(0, 300).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray()).ToArray();
+        var search = FlatIndex.Of(rows);
+        for (int t = 0; t < 5; t++)
+        {
+            float[] q = Enumerable.Range(0, 8).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+            var expected = rows.Select((r, i) => (i, s: r.Zip(q, (a, b) => a * b).Sum()))
+                .OrderByDescending(x => x.s).Take(17).Select(x => x.i).ToArray();
+            var hits = search.Search(q, 17);
+            Assert.Equal(expected, hits.Select(h => h.Id).ToArray());
+            for (int i = 1; i < hits.Count; i++) Assert.True(hits[i - 1].Score >= hits[i].Score);
+        }
+    }
+
+    [Fact]
+    public void BatchSearchEqualsOneByOneAcrossBlockBoundaries()
+    {
+        var rng = new Random(11);
+        float[] Vec() => Enumerable.Range(0, 6).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        var search = FlatIndex.Of(Enumerable.Range(0, 97).Select(_ => Vec()).ToArray());
+        var queries = Enumerable.Range(0, 19).Select(_ => Vec()).ToList();
+        var batch = search.SearchBatch(queries, 5);
+        Assert.Equal(19, batch.Length);
+        for (int q = 0; q < queries.Count; q++)
+        {
+            Assert.Equal(search.Search(queries[q], 5), batch[q]);
+        }
+    }
+
+    [Fact]
+    public void TiesPreferLowerIndexAndKBeyondCatalogueReturnsAll()
+    {
+        var search = FlatIndex.Of([[1f, 0f], [0f, 1f], [1f, 0f], [2f, 0f]]);
+        Assert.Equal([3, 0, 2, 1], search.Search([1f, 0f], 10).Select(h => h.Id).ToArray());
+        Assert.Equal([3, 0], search.Search([1f, 0f], 2).Select(h => h.Id).ToArray());
+        Assert.Equal([3, 0, 2, 1], search.SearchBatch([[1f, 0f]], 10)[0].Select(h => h.Id).ToArray());
+        Assert.Equal([3, 0], search.SearchBatch([[1f, 0f]], 2)[0].Select(h => h.Id).ToArray());
+    }
+}

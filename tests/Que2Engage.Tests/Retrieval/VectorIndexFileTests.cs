@@ -24,7 +24,7 @@ public class VectorIndexFileTests : IDisposable
         var path = Path.Combine(_dir, "v.idx");
         index.Save(path);
         var loaded = VectorIndexFile.Load(path);
-        Assert.Equal(kind, loaded.Kind);
+        Assert.Equal(kind, loaded.Kind.Name);
         Assert.Equal(index.Count, loaded.Count);
         Assert.Equal(index.Dimension, loaded.Dimension);
         foreach (var q in VectorData.Random(30, 16, 62))

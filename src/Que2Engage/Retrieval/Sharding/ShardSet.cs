@@ -26,7 +26,7 @@ public sealed record ShardSetManifest
     [JsonPropertyName("model_path")] public string? ModelPath { get; init; }
     [JsonPropertyName("model_id")] public string? ModelId { get; init; }
     [JsonPropertyName("dimension")] public int Dimension { get; init; }
-    [JsonPropertyName("vector_kind")] public string VectorKind { get; init; } = FlatIndex.KindName;
+    [JsonPropertyName("vector_kind")] public VectorIndexKind VectorKind { get; init; } = VectorIndexKind.Flat;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

@@ -4,8 +4,9 @@ using Que2Engage.Modeling;
 using Que2Engage.Retrieval;
 using Que2Engage.Simulation;
 using TorchSharp;
+using Que2Engage.Serving;
 
-namespace Que2Engage.Serving;
+namespace Que2Engage.Benchmarks;
 
 /// <summary>What <see cref="CatalogBenchmark.Run"/> builds and measures.</summary>
 public sealed record CatalogBenchmarkOptions

@@ -4,8 +4,9 @@ using Que2Engage.Data;
 using Que2Engage.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
+using Que2Engage.Training;
 
-namespace Que2Engage.Training;
+namespace Que2Engage.Benchmarks;
 
 /// <summary>Result of <see cref="TrainingBenchmark.Run"/>.</summary>
 public sealed record TrainingBenchmarkResult(

@@ -1,7 +1,8 @@
 using Que2Engage.Retrieval;
 using Que2Engage.Serving;
+using Que2Engage.Benchmarks;
 
-namespace Que2Engage.Tests.Serving;
+namespace Que2Engage.Tests.Benchmarks;
 
 /// <summary>The end-to-end serving benchmark on a tiny catalogue: it must build, serve and count every request.</summary>
 public sealed class ServingBenchmarkTests

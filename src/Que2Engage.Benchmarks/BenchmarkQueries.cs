@@ -1,6 +1,7 @@
 using Que2Engage.Common;
+using Que2Engage.Serving;
 
-namespace Que2Engage.Serving;
+namespace Que2Engage.Benchmarks;
 
 /// <summary>
 /// Varied marketplace-style queries for latency benchmarks: 1–6 words drawn from a small multilingual vocabulary,

@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
+using Que2Engage.Retrieval;
 
-namespace Que2Engage.Retrieval;
+namespace Que2Engage.Benchmarks;
 
 /// <summary>
 /// Minimal NumPy .npy (format 1.0) reader/writer for 2-D little-endian float32 and int32 matrices, so benchmark

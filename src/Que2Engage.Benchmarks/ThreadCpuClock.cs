@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using Que2Engage.Serving;
 
-namespace Que2Engage.Serving;
+namespace Que2Engage.Benchmarks;
 
 /// <summary>
 /// CPU time consumed by the calling thread (Linux <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>, a vDSO call costing

@@ -1,4 +1,5 @@
-namespace Que2Engage.Serving;
+using Que2Engage.Serving;
+namespace Que2Engage.Benchmarks;
 
 /// <summary>Percentiles of a set of latencies in milliseconds (nearest-rank: p-th percentile = the ⌈p·n⌉-th smallest).</summary>
 public sealed record LatencySummary(int Count, double MeanMs, double P50Ms, double P90Ms, double P99Ms, double MaxMs)

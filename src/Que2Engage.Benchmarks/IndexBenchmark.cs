@@ -1,7 +1,8 @@
 using Que2Engage.Common;
 using System.Diagnostics;
+using Que2Engage.Retrieval;
 
-namespace Que2Engage.Retrieval;
+namespace Que2Engage.Benchmarks;
 
 /// <summary>Settings of <see cref="IndexBenchmark"/>.</summary>
 public sealed record IndexBenchmarkOptions

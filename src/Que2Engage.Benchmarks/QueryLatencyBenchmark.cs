@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Que2Engage.Modeling;
 using TorchSharp;
+using Que2Engage.Serving;
 
-namespace Que2Engage.Serving;
+namespace Que2Engage.Benchmarks;
 
 /// <summary>What <see cref="QueryLatencyBenchmark.Run"/> measures with.</summary>
 public sealed record QueryLatencyOptions

@@ -12,8 +12,9 @@ using Que2Engage.Retrieval.Sharding;
 using Que2Engage.Serving;
 using Que2Engage.Simulation;
 using TorchSharp;
+using Que2Engage.Cluster;
 
-namespace Que2Engage.Cluster;
+namespace Que2Engage.Benchmarks;
 
 public sealed record ClusterBenchmarkOptions
 {
