@@ -31,7 +31,6 @@ public static class ClusterFrontEnd
             throw new InvalidInputException($"The model makes {model.Dimension}-dimensional vectors but the shards hold {d}-dimensional ones.");
         var app = SearchServer.CreateBuilder(address, options).Build();
         var metrics = new ServerMetrics();
-        long partial = 0;
 
         SearchEndpoints.UseLimitsAndMetrics(app, options, metrics, path => path is "/search" or "/healthz" or "/metrics" or "/" ? path : "other");
 
@@ -45,17 +44,16 @@ public static class ClusterFrontEnd
             });
         });
 
-        app.MapGet("/metrics", () =>
+        metrics.Map(app);
+        var partial = metrics.Factory.CreateCounter("q2e_cluster_partial_answers_total", "Answers missing at least one shard.");
+        var failedAttempts = metrics.Factory.CreateCounter("q2e_cluster_failed_replica_attempts_total",
+            "Replica calls that failed or timed out (retried on another replica).");
+        var replicas = metrics.Factory.CreateGauge("q2e_cluster_replicas", "Live replicas per shard, as last seen.", ["shard"]);
+        metrics.Registry.AddBeforeCollectCallback(() =>
         {
-            var text = metrics.ToPrometheusText()
-                + "# HELP q2e_cluster_partial_answers_total Answers missing at least one shard.\n# TYPE q2e_cluster_partial_answers_total counter\n"
-                + FormattableString.Invariant($"q2e_cluster_partial_answers_total {Interlocked.Read(ref partial)}\n")
-                + "# HELP q2e_cluster_failed_replica_attempts_total Replica calls that failed or timed out (retried on another replica).\n# TYPE q2e_cluster_failed_replica_attempts_total counter\n"
-                + FormattableString.Invariant($"q2e_cluster_failed_replica_attempts_total {fanOut.FailedAttempts}\n")
-                + "# HELP q2e_cluster_replicas Live replicas per shard, as last seen.\n# TYPE q2e_cluster_replicas gauge\n"
-                + string.Concat(Enumerable.Range(0, fanOut.Routes.Shards).Select(s =>
-                    FormattableString.Invariant($"q2e_cluster_replicas{{shard=\"{s}\"}} {fanOut.Routes.ReplicasOf(s).Count}\n")));
-            return Results.Text(text, "text/plain; version=0.0.4; charset=utf-8");
+            failedAttempts.IncTo(fanOut.FailedAttempts);
+            for (int s = 0; s < fanOut.Routes.Shards; s++)
+                replicas.WithLabels(s.ToString(CultureInfo.InvariantCulture)).Set(fanOut.Routes.ReplicasOf(s).Count);
         });
 
         async Task<ClusterSearchResult> Search(SearchRequest r, CancellationToken ct)
@@ -63,7 +61,7 @@ public static class ClusterFrontEnd
             var vector = r.Mode == SearchMode.Lexical ? null
                 : EmbeddingChecks.Normalised(model!.EmbedQueries([r.Query])[0], model.Dimension, "query embedding", extra: model.ExtraCoordinates);
             var result = await fanOut.SearchAsync(r.Query, vector, r.K, r.Mode, r.Ef, r.Filter, ct);
-            if (result.Partial) Interlocked.Increment(ref partial);
+            if (result.Partial) partial.Inc();
             return result;
         }
 

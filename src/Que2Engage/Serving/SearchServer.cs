@@ -77,7 +77,7 @@ public static class SearchServer
         if (batcher is not null)
         {
             app.Lifetime.ApplicationStopped.Register(batcher.Dispose);
-            metrics.QueryBatcher = batcher;
+            metrics.Export(batcher);
         }
         // The query embedding as a task (batched, or alone on a pool thread), so BM25 runs while it is computed.
         Task<float[]> EmbedForSearch(string query) => batcher?.EmbedAsync(query) ?? Task.Run(() => index.EmbedQuery(model!, query));
@@ -91,7 +91,7 @@ public static class SearchServer
 
         app.MapGet("/healthz", () => Results.Json(new { status = "ok", products = index.Count, model = model is not null, vector_kind = index.Vectors.Kind }));
 
-        app.MapGet("/metrics", () => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
+        metrics.Map(app);
 
         SearchEndpoints.Map(app, options, model is not null, () => index.Count,
             async (r, ct) => new ClusterSearchResult(
