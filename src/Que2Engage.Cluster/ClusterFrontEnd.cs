@@ -31,28 +31,8 @@ public static class ClusterFrontEnd
             throw new InvalidInputException($"The model makes {model.Dimension}-dimensional vectors but the shards hold {d}-dimensional ones.");
         var app = SearchServer.CreateBuilder(address, options).Build();
         var metrics = new ServerMetrics();
-        long partial = 0;
 
-        app.Use(async (ctx, next) =>
-        {
-            long start = Stopwatch.GetTimestamp();
-            var target = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
-            try
-            {
-                if (target is not null && target.Length > options.MaxUrlLength)
-                {
-                    await Results.Problem(statusCode: StatusCodes.Status414UriTooLong, title: "URI too long",
-                        detail: $"the request target is limited to {options.MaxUrlLength} bytes.").ExecuteAsync(ctx);
-                    return;
-                }
-                await next(ctx);
-            }
-            finally
-            {
-                var route = ctx.Request.Path.Value is "/search" or "/healthz" or "/metrics" or "/" ? ctx.Request.Path.Value! : "other";
-                metrics.Record(route, ctx.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
-            }
-        });
+        SearchEndpoints.UseLimitsAndMetrics(app, options, metrics, path => path is "/search" or "/healthz" or "/metrics" or "/" ? path : "other");
 
         app.MapGet("/healthz", () =>
         {
@@ -64,17 +44,16 @@ public static class ClusterFrontEnd
             });
         });
 
-        app.MapGet("/metrics", () =>
+        metrics.Map(app);
+        var partial = metrics.Factory.CreateCounter("q2e_cluster_partial_answers_total", "Answers missing at least one shard.");
+        var failedAttempts = metrics.Factory.CreateCounter("q2e_cluster_failed_replica_attempts_total",
+            "Replica calls that failed or timed out (retried on another replica).");
+        var replicas = metrics.Factory.CreateGauge("q2e_cluster_replicas", "Live replicas per shard, as last seen.", ["shard"]);
+        metrics.Registry.AddBeforeCollectCallback(() =>
         {
-            var text = metrics.ToPrometheusText()
-                + "# HELP q2e_cluster_partial_answers_total Answers missing at least one shard.\n# TYPE q2e_cluster_partial_answers_total counter\n"
-                + FormattableString.Invariant($"q2e_cluster_partial_answers_total {Interlocked.Read(ref partial)}\n")
-                + "# HELP q2e_cluster_failed_replica_attempts_total Replica calls that failed or timed out (retried on another replica).\n# TYPE q2e_cluster_failed_replica_attempts_total counter\n"
-                + FormattableString.Invariant($"q2e_cluster_failed_replica_attempts_total {fanOut.FailedAttempts}\n")
-                + "# HELP q2e_cluster_replicas Live replicas per shard, as last seen.\n# TYPE q2e_cluster_replicas gauge\n"
-                + string.Concat(Enumerable.Range(0, fanOut.Routes.Shards).Select(s =>
-                    FormattableString.Invariant($"q2e_cluster_replicas{{shard=\"{s}\"}} {fanOut.Routes.ReplicasOf(s).Count}\n")));
-            return Results.Text(text, "text/plain; version=0.0.4; charset=utf-8");
+            failedAttempts.IncTo(fanOut.FailedAttempts);
+            for (int s = 0; s < fanOut.Routes.Shards; s++)
+                replicas.WithLabels(s.ToString(CultureInfo.InvariantCulture)).Set(fanOut.Routes.ReplicasOf(s).Count);
         });
 
         async Task<ClusterSearchResult> Search(SearchRequest r, CancellationToken ct)
@@ -82,64 +61,15 @@ public static class ClusterFrontEnd
             var vector = r.Mode == SearchMode.Lexical ? null
                 : EmbeddingChecks.Normalised(model!.EmbedQueries([r.Query])[0], model.Dimension, "query embedding", extra: model.ExtraCoordinates);
             var result = await fanOut.SearchAsync(r.Query, vector, r.K, r.Mode, r.Ef, r.Filter, ct);
-            if (result.Partial) Interlocked.Increment(ref partial);
+            if (result.Partial) partial.Inc();
             return result;
         }
 
-        app.MapGet("/search", async (HttpContext ctx) =>
-        {
-            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: true, ctx.Request.QueryString.Value);
-            if (parsed.Error is not null) return BadRequest(parsed.Error);
-            var r = parsed.Request!;
-            if (r.Mode != SearchMode.Lexical && model is null)
-                return BadRequest($"mode '{r.Mode.ToWire()}' needs a model and the front end has none; use mode=lexical.");
-            long start = Stopwatch.GetTimestamp();
-            ClusterSearchResult result;
-            try { result = await Search(r, ctx.RequestAborted); }
-            catch (InvalidInputException e) { return BadRequest(e.Message); }
-            return Results.Json(new ClusterSearchResponse(r.Query, r.Mode.ToWire(), r.K, Stopwatch.GetElapsedTime(start).TotalMilliseconds,
+        SearchEndpoints.Map(app, options, model is not null, catalogSize, Search,
+            (r, tookMs, result) => new ClusterSearchResponse(r.Query, r.Mode.ToWire(), r.K, tookMs,
                 result.Hits.Select(SearchHitView.From).ToList(), result.Partial, result.MissingShards, result.Shards));
-        });
-
-        app.MapGet("/", async (HttpContext ctx) =>
-        {
-            bool asked = ctx.Request.Query.ContainsKey("q");
-            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: false, ctx.Request.QueryString.Value);
-            string modeText = ctx.Request.Query["mode"].ToString() is { Length: > 0 } m ? m : (model is null ? "lexical" : "hybrid");
-            IReadOnlyList<CatalogHit>? hits = null;
-            double? tookMs = null;
-            string? error = parsed.Error;
-            if (error is null && asked && parsed.Request!.Query.Length > 0)
-            {
-                var r = parsed.Request;
-                if (model is null && !ctx.Request.Query.ContainsKey("mode")) r = r with { Mode = SearchMode.Lexical };
-                if (r.Mode != SearchMode.Lexical && model is null) error = "This server has no model; choose lexical.";
-                else
-                {
-                    long start = Stopwatch.GetTimestamp();
-                    try
-                    {
-                        var result = await Search(r, ctx.RequestAborted);
-                        hits = result.Hits;
-                        // The page shows a partial answer's hits and says which shards are missing.
-                        if (result.Partial)
-                            error = $"Partial results: shard{(result.MissingShards.Count == 1 ? "" : "s")} {string.Join(", ", result.MissingShards)} of {result.Shards} did not answer in time.";
-                    }
-                    catch (InvalidInputException e) { error = e.Message; }
-                    tookMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                }
-            }
-            ctx.Response.Headers.ContentSecurityPolicy = SearchPage.ContentSecurityPolicy;
-            ctx.Response.Headers.XContentTypeOptions = "nosniff";
-            int status = error is not null && hits is null ? 400 : 200;
-            return Results.Content(SearchPage.Render(ctx.Request.Query["q"].ToString(), modeText, hits, error, catalogSize(), tookMs, parsed.Request?.Filter),
-                "text/html; charset=utf-8", statusCode: status);
-        });
         return app;
     }
-
-    private static IResult BadRequest(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 
     /// <summary><see cref="SearchServer.SearchResponse"/> plus whether shards are missing and which.</summary>
     public sealed record ClusterSearchResponse(

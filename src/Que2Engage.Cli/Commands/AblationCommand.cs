@@ -16,9 +16,9 @@ public static class AblationCommand
         var data = new Option<string>("--data") { Description = "Data directory (generated or imported).", Required = true };
         var output = new Option<string>("--out") { Description = "Output directory: ablation.md, ablation.json, plots/, models/, cells/.", Required = true };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per row (1..N).", DefaultValueFactory = _ => 3 };
-        var steps = new Option<int?>("--steps") { Description = $"Training steps per cell (default {Trainer.DefaultSteps})." };
-        var preset = new Option<string>("--preset") { Description = "Model preset: small or paper.", DefaultValueFactory = _ => "small" };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var steps = CliOptions.Steps($"Training steps per cell (default {Trainer.DefaultSteps}).");
+        var preset = CliOptions.Preset();
+        var threads = CliOptions.Threads();
         var rows = new Option<string?>("--rows") { Description = "Comma-separated rows to run: 1–7 the paper's Table 1, 8 the recommended Que2Engage (default all)." };
         var lambdas = new Option<string?>("--lambdas") { Description = "λ1 values for the relevance–engagement trade-off sweep, e.g. 0.2,0.5,0.8,0.95,1.0 (λ2 = 1 − λ1)." };
         var maxQueries = new Option<int>("--max-queries") { Description = "Cap on held-out queries for retrieval metrics.", DefaultValueFactory = _ => 1000 };

@@ -12,10 +12,10 @@ public static class DemoCommand
     public static Command Create()
     {
         var work = new Option<string>("--out") { Description = "Working folder (data/, models/, results/, report/). Re-running reuses what is there.", DefaultValueFactory = _ => Path.Combine("runs", "demo") };
-        var steps = new Option<int?>("--steps") { Description = $"Training steps per model (default {Trainer.DefaultSteps})." };
+        var steps = CliOptions.Steps($"Training steps per model (default {Trainer.DefaultSteps}).");
         var seed = new Option<int>("--seed") { Description = "Training seed.", DefaultValueFactory = _ => 1 };
         var worldSeed = new Option<ulong>("--world-seed") { Description = "Seed of the simulated marketplace.", DefaultValueFactory = _ => new WorldSettings().Seed };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var threads = CliOptions.Threads();
         var c = new Command("demo", "One command: generate the simulated marketplace, train Que2Search and Que2Engage, evaluate both, write a report with plots.")
         {
             work, steps, seed, worldSeed, threads,

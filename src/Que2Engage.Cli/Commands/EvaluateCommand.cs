@@ -24,7 +24,7 @@ public static class EvaluateCommand
         var weight = new Option<double?>("--engagement-weight") { Description = "Models with the engagement prior: the query weight w of the main result (default: the model's, 1)." };
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
         var lexical = new Option<bool>("--lexical") { Description = "Also score the rated pairs with BM25 and with the hybrid (RRF of BM25 and this model's vectors)." };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var threads = CliOptions.Threads();
         var judgedOnly = new Option<bool>("--judged-only") { Description = "Embed only the products of the evaluation pairs (eval impressions, rated pairs): the AUCs are unchanged, recall/NDCG and BM25 then rank within that smaller catalogue. For large real catalogues where embedding every product is slow." };
         var c = new Command("evaluate", "Evaluate a model: engagement AUC, relevance AUC, recall@10/100, NDCG@10, expected engagement@10.")
         {

@@ -14,8 +14,7 @@ public static class GenerateCommand
         var queries = new Option<int>("--queries") { Description = "Number of distinct queries.", DefaultValueFactory = _ => defaults.Queries };
         var sessions = new Option<int>("--sessions") { Description = "Number of search sessions.", DefaultValueFactory = _ => defaults.Sessions };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (same settings and seed → identical files).", DefaultValueFactory = _ => defaults.Seed };
-        var format = new Option<string>("--format") { Description = "Table format: parquet or jsonl.", DefaultValueFactory = _ => "parquet" };
-        format.AcceptOnlyFromAmong("parquet", "jsonl");
+        var format = CliOptions.Choice("--format", "Table format: parquet or jsonl.", [("parquet", TableFileFormat.Parquet), ("jsonl", TableFileFormat.Jsonl)], TableFileFormat.Parquet);
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing data directory at --out (refused otherwise)." };
 
         var cmd = new Command("generate", "Generate a simulated marketplace (products, impressions, relevance ratings, world.json).")
@@ -34,7 +33,7 @@ public static class GenerateCommand
             settings.Validate();
             var options = new GenerationOptions
             {
-                Format = p.GetValue(format) == "jsonl" ? TableFileFormat.Jsonl : TableFileFormat.Parquet,
+                Format = p.GetValue(format),
                 Overwrite = p.GetValue(overwrite),
             };
             var summary = RunWithProgress(settings, p.GetValue(outDir)!, options);

@@ -31,14 +31,15 @@ public static class IndexCommand
         var data = new Option<string?>("--data") { Description = "Data directory holding products.parquet|jsonl (to build or --append)." };
         var model = new Option<string?>("--model") { Description = "Trained model directory (with --upsert: default the one recorded in the index)." };
         var output = new Option<string>("--out") { Description = "Index directory to write (an existing index there is replaced).", Required = true };
-        var kind = new Option<string>("--kind") { Description = "Vector index: flat (exact) or hnsw.", DefaultValueFactory = _ => "hnsw" };
+        var kind = CliOptions.Choice("--kind", "Vector index: flat (exact) or hnsw.", [("flat", VectorIndexKind.Flat), ("hnsw", VectorIndexKind.Hnsw)], VectorIndexKind.Hnsw);
         var m = new Option<int>("--m") { Description = "HNSW links per node (2·M on the bottom layer).", DefaultValueFactory = _ => 16 };
         var efc = new Option<int>("--ef-construction") { Description = "HNSW candidate list size while building.", DefaultValueFactory = _ => 200 };
         var ef = new Option<int>("--ef") { Description = "HNSW default query-time ef stored in the index.", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--batch-size") { Description = "Products per embedding call.", DefaultValueFactory = _ => 256 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of HNSW level generation.", DefaultValueFactory = _ => 42UL };
-        var quantize = new Option<string>("--quantize") { Description = "HNSW walk on int8 codes with exact float re-rank (int8), or on floats (none).", DefaultValueFactory = _ => "none" };
-        var threads = new Option<int>("--threads") { Description = "Threads for embedding (libtorch) and HNSW insertion.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var quantize = CliOptions.Choice("--quantize", "HNSW walk on int8 codes with exact float re-rank (int8), or on floats (none).",
+            [("none", VectorQuantization.None), ("float", VectorQuantization.None), ("int8", VectorQuantization.Int8)], VectorQuantization.None);
+        var threads = CliOptions.Threads("Threads for embedding (libtorch) and HNSW insertion.", Environment.ProcessorCount);
         var append = new Option<bool>("--append") { Description = "Add the products to the existing index at --out (new ids) instead of rebuilding." };
         var upsert = new Option<string?>("--upsert") { Description = "Add or replace the listings of this products file (parquet/jsonl) in the index at --out." };
         var delete = new Option<string?>("--delete") { Description = "Delete these product ids (comma-separated) from the index at --out." };
@@ -57,9 +58,9 @@ public static class IndexCommand
             var products = DataFiles.ReadProducts(productsPath);
             var options = new IndexBuildOptions
             {
-                Kind = IndexBuildOptions.ParseKind(p.GetValue(kind)), M = p.GetValue(m), EfConstruction = p.GetValue(efc),
+                Kind = p.GetValue(kind), M = p.GetValue(m), EfConstruction = p.GetValue(efc),
                 DefaultEf = p.GetValue(ef), BatchSize = p.GetValue(batch), Seed = p.GetValue(seed), ModelPath = modelDir,
-                Quantization = IndexBuildOptions.ParseQuantization(p.GetValue(quantize)), Threads = p.GetValue(threads),
+                Quantization = p.GetValue(quantize), Threads = p.GetValue(threads),
             };
             options.Validate();
             var embedder = LoadModel(modelDir);

@@ -18,15 +18,13 @@ public static class TrainCommand
     {
         var data = new Option<string>("--data") { Description = "Data directory (products + train/impressions).", Required = true };
         var output = new Option<string>("--out") { Description = "Model directory to write (config.json, weights.bin, metrics.jsonl, checkpoint/).", Required = true };
-        var model = new Option<string>("--model") { Description = "que2engage or que2search.", DefaultValueFactory = _ => "que2engage" };
-        model.AcceptOnlyFromAmong("que2engage", "que2search");
+        var model = CliOptions.Choice("--model", "que2engage or que2search.", ModelKinds, ModelKind.Que2Engage);
         var context = new Option<bool>("--context") { Description = "Que2Search: add the contextual encoder to the fusion." };
-        var objective = new Option<string?>("--objective") { Description = "contrastive, mixed or multitask (default: multitask for que2engage, contrastive for que2search)." };
-        objective.AcceptOnlyFromAmong("contrastive", "mixed", "multitask");
+        var objective = CliOptions.Choice<Objective?>("--objective", "contrastive, mixed or multitask (default: multitask for que2engage, contrastive for que2search).",
+            [("contrastive", Objective.Contrastive), ("mixed", Objective.Mixed), ("multitask", Objective.Multitask)], null);
         var modalityDropout = new Option<bool>("--modality-dropout") { Description = "Que2Engage: modality dropout (δ_c=0.5, δ_i=0, δ_t=0.5)." };
-        var preset = new Option<string>("--preset") { Description = "Model preset: small (CPU) or paper.", DefaultValueFactory = _ => "small" };
-        preset.AcceptOnlyFromAmong([.. ModelConfig.PresetNames]);
-        var steps = new Option<int?>("--steps") { Description = $"Training steps (default {Trainer.DefaultSteps} unless --epochs)." };
+        var preset = CliOptions.Preset();
+        var steps = CliOptions.Steps($"Training steps (default {Trainer.DefaultSteps} unless --epochs).");
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the training examples (ignored with --steps)." };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default: the preset's)." };
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate (default: the preset's)." };
@@ -34,16 +32,16 @@ public static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Continue from MODEL_DIR/checkpoint exactly where it stopped." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a model or interrupted run already in --out (refused otherwise)." };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var threads = CliOptions.Threads();
         var lambda1 = new Option<double>("--lambda1") { Description = "Multitask weight of the relevance loss.", DefaultValueFactory = _ => 0.8 };
         var lambda2 = new Option<double>("--lambda2") { Description = "Multitask weight of the engagement loss.", DefaultValueFactory = _ => 0.2 };
         var plainRelevance = new Option<bool>("--plain-relevance-softmax") { Description = "Multitask: the plain in-batch softmax for relevance (both recipes use it); false = the document-centred one, which leaves document-level offsets in κ to the engagement loss." };
-        var recipe = new Option<string>("--recipe") { Description = "Que2Engage multitask: recommended (the project's: engaged pairs as relevance positives, 1:1 engaged batches, a document engagement prior g(d) that the engagement loss trains instead of the towers, Que2Search's late-fusion document tower; see README) or paper (the paper's recipe exactly). The flags below override single switches of the recipe.", DefaultValueFactory = _ => "recommended" };
-        recipe.AcceptOnlyFromAmong("recommended", "paper");
-        var documentTower = new Option<string?>("--document-tower") { Description = "The document tower: que2engage (early fusion: text, image and context tokens in one transformer) or que2search (late fusion of text, title-trigram and image vectors). Default: --model's, except that the recommended Que2Engage recipe uses que2search's." };
-        documentTower.AcceptOnlyFromAmong("que2engage", "que2search");
-        var relevancePositives = new Option<string>("--relevance-positives") { Description = "Multitask: which shown pairs are positives of the relevance softmax: shown (every shown pair, the paper) or engaged.", DefaultValueFactory = _ => "shown" };
-        relevancePositives.AcceptOnlyFromAmong("shown", "engaged");
+        var recipe = CliOptions.Choice("--recipe", "Que2Engage multitask: recommended (the project's: engaged pairs as relevance positives, 1:1 engaged batches, a document engagement prior g(d) that the engagement loss trains instead of the towers, Que2Search's late-fusion document tower; see README) or paper (the paper's recipe exactly). The flags below override single switches of the recipe.",
+            [("recommended", TrainingRecipe.Recommended), ("paper", TrainingRecipe.Paper)], TrainingRecipe.Recommended);
+        var documentTower = CliOptions.Choice<ModelKind?>("--document-tower", "The document tower: que2engage (early fusion: text, image and context tokens in one transformer) or que2search (late fusion of text, title-trigram and image vectors). Default: --model's, except that the recommended Que2Engage recipe uses que2search's.",
+            [.. ModelKinds.Select(k => (k.Name, (ModelKind?)k.Value))], null);
+        var relevancePositives = CliOptions.Choice("--relevance-positives", "Multitask: which shown pairs are positives of the relevance softmax: shown (every shown pair, the paper) or engaged.",
+            [("shown", RelevancePositives.Shown), ("engaged", RelevancePositives.Engaged)], RelevancePositives.Shown);
         var engagedFraction = new Option<double?>("--engaged-fraction") { Description = "Multitask: share of engaged pairs in every batch (0.5 = the paper's 1:1 training set): a batch holds --batch engaged pairs plus shown-not-engaged ones. Default (paper recipe): --batch impressions as logged." };
         var engagementPrior = new Option<bool>("--engagement-prior") { Description = "Que2Engage: add a document engagement prior g(d) to the engagement logit (s·κ + g + b); served as one extra index coordinate." };
         var engagementGradient = new Option<double>("--engagement-gradient") { Description = "Multitask: share (0–1) of the engagement loss's gradient that reaches the towers through κ(q,d). 1 = the paper: engagement shapes the embedding; 0 = the embedding learns relevance only and engagement goes to the prior g(d). Default: the recipe's.", DefaultValueFactory = _ => 1.0 };
@@ -70,12 +68,12 @@ public static class TrainCommand
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
-            var kind = ParseModel(p.GetValue(model)!);
+            var kind = p.GetValue(model);
             TrainingOptions options = new()
             {
                 Model = kind,
                 ContextEncoder = p.GetValue(context),
-                Objective = ParseObjective(p.GetValue(objective), kind),
+                Objective = p.GetValue(objective) ?? ParseObjective(null, kind),
                 ModalityDropout = p.GetValue(modalityDropout),
                 Preset = p.GetValue(preset)!,
                 Steps = p.GetValue(steps),
@@ -103,15 +101,15 @@ public static class TrainCommand
                 LazyAdam = LazyAdam(p.GetValue(optimizer)),
             };
             // The recipe sets the loss switches; a switch given on the command line wins over it.
-            options = TrainingRecipes.Apply(p.GetValue(recipe) == "paper" ? TrainingRecipe.Paper : TrainingRecipe.Recommended, options);
+            options = TrainingRecipes.Apply(p.GetValue(recipe), options);
             bool Given(Option o) => p.GetResult(o) is { Implicit: false };
             if (Given(plainRelevance)) options = options with { CentredRelevance = !p.GetValue(plainRelevance) };
             if (Given(relevancePositives))
-                options = options with { RelevancePositives = p.GetValue(relevancePositives) == "engaged" ? RelevancePositives.Engaged : RelevancePositives.Shown };
+                options = options with { RelevancePositives = p.GetValue(relevancePositives) };
             if (Given(engagedFraction)) options = options with { EngagedFraction = p.GetValue(engagedFraction) };
             if (Given(engagementPrior)) options = options with { EngagementPrior = p.GetValue(engagementPrior) };
             if (Given(engagementGradient)) options = options with { EngagementGradient = p.GetValue(engagementGradient) };
-            if (p.GetValue(documentTower) is string tower) options = options with { Model = ParseModel(tower) };
+            if (p.GetValue(documentTower) is ModelKind tower) options = options with { Model = tower };
             options = Modeling.Pretrained.PretrainedInit.Prepare(options);
             if (options.InitCheckpoint is not null && options.TokenizerModel is null)
                 throw new InvalidInputException("--init needs --tokenizer-model (the checkpoint's SentencePiece model), so token ids match its embeddings");
@@ -197,6 +195,9 @@ public static class TrainCommand
     }
 
     public static bool? LazyAdam(string? optimizer) => optimizer switch { null => null, "lazy-adam" => true, _ => false };
+
+    /// <summary>The model names of --model and --document-tower.</summary>
+    public static readonly (string Name, ModelKind Value)[] ModelKinds = [("que2engage", ModelKind.Que2Engage), ("que2search", ModelKind.Que2Search)];
 
     public static ModelKind ParseModel(string name) => name.Trim().ToLowerInvariant() switch
     {

@@ -37,9 +37,24 @@ public sealed record SearchRequest(string Query, int K, SearchMode Mode, int? Ef
     public static string? CheckEf(int? ef, SearchServerOptions o, InputNames names) =>
         ef is int e && (e < 1 || e > o.MaxEf) ? $"{names.Ef} must be an integer in 1..{o.MaxEf}." : null;
 
+    /// <summary>
+    /// Binds and validates the query parameters of <c>/search</c> and the page (<see cref="SearchEndpoints"/>). Without
+    /// a model an absent mode means lexical, and a mode that needs one is refused (the request is still returned, so
+    /// the page can echo its filters).
+    /// </summary>
+    public static (SearchRequest? Request, string? Error) Bind(HttpRequest http, SearchServerOptions o, bool hasModel, bool requireQuery)
+    {
+        var (request, error) = Parse(http.Query, o, requireQuery, http.QueryString.Value);
+        if (request is null) return (null, error);
+        if (!hasModel && http.Query["mode"].ToString().Length == 0) request = request with { Mode = SearchMode.Lexical };
+        if (!hasModel && request.Mode != SearchMode.Lexical)
+            return (request, $"mode '{request.Mode.ToWire()}' needs a model and this server has none; use mode=lexical.");
+        return (request, null);
+    }
+
     /// <param name="rawQueryString">The request's undecoded query string ("?q=..."): ASP.NET leaves percent-escapes that
     /// are not UTF-8 (%FF%FE) undecoded in <paramref name="query"/>, so invalid UTF-8 is detected on the raw bytes.</param>
-    public static (SearchRequest? Request, string? Error) Parse(IQueryCollection query, SearchServerOptions o, bool requireQuery,
+    private static (SearchRequest? Request, string? Error) Parse(IQueryCollection query, SearchServerOptions o, bool requireQuery,
         string? rawQueryString = null)
     {
         var q = query["q"];

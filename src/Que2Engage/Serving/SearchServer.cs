@@ -9,6 +9,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Que2Engage.Modeling;
 using Que2Engage.Retrieval;
+using Que2Engage.Retrieval.Sharding;
+using static Que2Engage.Serving.SearchEndpoints;
 
 namespace Que2Engage.Serving;
 
@@ -75,56 +77,26 @@ public static class SearchServer
         if (batcher is not null)
         {
             app.Lifetime.ApplicationStopped.Register(batcher.Dispose);
-            metrics.QueryBatcher = batcher;
+            metrics.Export(batcher);
         }
         // The query embedding as a task (batched, or alone on a pool thread), so BM25 runs while it is computed.
         Task<float[]> EmbedForSearch(string query) => batcher?.EmbedAsync(query) ?? Task.Run(() => index.EmbedQuery(model!, query));
 
-        app.Use(async (ctx, next) =>
+        SearchEndpoints.UseLimitsAndMetrics(app, options, metrics, path => path switch
         {
-            long start = Stopwatch.GetTimestamp();
-            var target = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
-            try
-            {
-                if (target is not null && target.Length > options.MaxUrlLength)
-                {
-                    await Results.Problem(statusCode: StatusCodes.Status414UriTooLong, title: "URI too long",
-                        detail: $"the request target is limited to {options.MaxUrlLength} bytes.").ExecuteAsync(ctx);
-                    return;
-                }
-                await next(ctx);
-            }
-            finally
-            {
-                var route = ctx.Request.Path.Value switch
-                {
-                    "/search" or "/embed" or "/healthz" or "/metrics" or "/" => ctx.Request.Path.Value!,
-                    { } p when p.StartsWith(CatalogWriteEndpoints.Route + "/", StringComparison.Ordinal) => CatalogWriteEndpoints.Route,
-                    _ => "other",
-                };
-                metrics.Record(route, ctx.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
-            }
+            "/search" or "/embed" or "/healthz" or "/metrics" or "/" => path,
+            _ when path.StartsWith(CatalogWriteEndpoints.Route + "/", StringComparison.Ordinal) => CatalogWriteEndpoints.Route,
+            _ => "other",
         });
 
         app.MapGet("/healthz", () => Results.Json(new { status = "ok", products = index.Count, model = model is not null, vector_kind = index.Vectors.Kind }));
 
-        app.MapGet("/metrics", () => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
+        metrics.Map(app);
 
-        app.MapGet("/search", async (HttpContext ctx) =>
-        {
-            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: true, ctx.Request.QueryString.Value);
-            if (parsed.Error is not null) return BadRequest(parsed.Error);
-            var r = parsed.Request!;
-            if (r.Mode != SearchMode.Lexical && model is null)
-                return BadRequest($"mode '{r.Mode.ToWire()}' needs a model and the server has none; use mode=lexical.");
-            long start = Stopwatch.GetTimestamp();
-            var vector = r.Mode == SearchMode.Lexical ? null : EmbedForSearch(r.Query);
-            IReadOnlyList<CatalogHit> hits;
-            try { hits = await index.SearchAsync(r.Query, vector, r.K, r.Mode, r.Ef, ctx.RequestAborted, r.Filter); }
-            catch (InvalidInputException e) { return BadRequest(e.Message); }
-            return Results.Json(new SearchResponse(r.Query, r.Mode.ToWire(), r.K, Stopwatch.GetElapsedTime(start).TotalMilliseconds,
-                hits.Select(SearchHitView.From).ToList()));
-        });
+        SearchEndpoints.Map(app, options, model is not null, () => index.Count,
+            async (r, ct) => new ClusterSearchResult(
+                await index.SearchAsync(r.Query, r.Mode == SearchMode.Lexical ? null : EmbedForSearch(r.Query), r.K, r.Mode, r.Ef, ct, r.Filter), [], 1),
+            (r, tookMs, result) => new SearchResponse(r.Query, r.Mode.ToWire(), r.K, tookMs, result.Hits.Select(SearchHitView.From).ToList()));
 
         app.MapPost("/embed", async (HttpContext ctx) =>
         {
@@ -143,33 +115,6 @@ public static class SearchServer
             if (SearchRequest.CheckQuery(body.Query, options, EmbedNames) is { } queryError) return BadRequest(queryError);
             var vector = index.EmbedQuery(model, body.Query);
             return Results.Json(new EmbedResponse(body.Query, vector.Length, vector));
-        });
-
-        app.MapGet("/", async (HttpContext ctx) =>
-        {
-            bool asked = ctx.Request.Query.ContainsKey("q");
-            var parsed = SearchRequest.Parse(ctx.Request.Query, options, requireQuery: false, ctx.Request.QueryString.Value);
-            string modeText = ctx.Request.Query["mode"].ToString() is { Length: > 0 } m ? m : (model is null ? "lexical" : "hybrid");
-            IReadOnlyList<CatalogHit>? hits = null;
-            double? tookMs = null;
-            string? error = parsed.Error;
-            int status = 200;
-            if (error is null && asked && parsed.Request!.Query.Length > 0)
-            {
-                var r = parsed.Request;
-                if (model is null && !ctx.Request.Query.ContainsKey("mode")) r = r with { Mode = SearchMode.Lexical };
-                if (r.Mode != SearchMode.Lexical && model is null) error = "This server has no model; choose lexical.";
-                else
-                {
-                    long start = Stopwatch.GetTimestamp();
-                    hits = await index.SearchAsync(r.Query, r.Mode == SearchMode.Lexical ? null : index.EmbedQuery(model!, r.Query), r.K, r.Mode, r.Ef, ctx.RequestAborted, r.Filter);
-                    tookMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                }
-            }
-            if (error is not null) status = 400;
-            ctx.Response.Headers.ContentSecurityPolicy = SearchPage.ContentSecurityPolicy;
-            ctx.Response.Headers.XContentTypeOptions = "nosniff";
-            return Results.Content(SearchPage.Render(ctx.Request.Query["q"].ToString(), modeText, hits, error, index.Count, tookMs, parsed.Request?.Filter), "text/html; charset=utf-8", statusCode: status);
         });
 
         CatalogWriteEndpoints.Map(app, index, model, options, metrics);
@@ -192,9 +137,6 @@ public static class SearchServer
     }
 
     private static readonly SearchRequest.InputNames EmbedNames = new("'query'", "'k'", "'ef'");
-
-    private static IResult BadRequest(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 
     public sealed record SearchResponse(
         [property: JsonPropertyName("query")] string Query,

@@ -59,6 +59,34 @@ public class CliTests
         finally { Directory.Delete(data, true); }
     }
 
+    [Theory]
+    [InlineData("--mode must be hybrid, ebr or lexical (got 'semantic')", "search", "--index", "i", "--query", "sofa", "--mode", "semantic")]
+    [InlineData("--kind must be flat or hnsw (got 'tree')", "index", "--out", "i", "--kind", "tree")]
+    [InlineData("--quantize must be none, float or int8 (got 'int4')", "index", "--out", "i", "--quantize", "int4")]
+    [InlineData("--format must be parquet or jsonl (got 'csv')", "generate", "--out", "d", "--format", "csv")]
+    [InlineData("--model must be que2engage or que2search (got 'bert')", "train", "--data", "d", "--out", "m", "--model", "bert")]
+    [InlineData("--document-tower must be que2engage or que2search (got 'x')", "train", "--data", "d", "--out", "m", "--document-tower", "x")]
+    [InlineData("--preset must be small or paper (got 'huge')", "ablation", "--data", "d", "--out", "o", "--preset", "huge")]
+    [InlineData("--objective must be contrastive, mixed or multitask (got 'triplet')", "train", "--data", "d", "--out", "m", "--objective", "triplet")]
+    [InlineData("--recipe must be recommended or paper (got 'mine')", "train", "--data", "d", "--out", "m", "--recipe", "mine")]
+    public void AnUnknownNameIsOneLineNamingTheAllowedOnesWithExitCode2(string message, params string[] args)
+    {
+        var (code, _, err) = Run(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: {message}", err);
+        Assert.Equal(2, err.TrimEnd().Split('\n').Length); // the error and "Run 'que2engage VERB --help' for usage."
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void NamesAreCaseInsensitiveAndTyped()
+    {
+        var parsed = Program.BuildRoot().Parse(["search", "--index", "i", "--query", "q", "--mode", "EBR"]);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(Que2Engage.Retrieval.SearchMode.Ebr, parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+            .Single(o => o.Option.Name == "--mode").GetValueOrDefault<Que2Engage.Retrieval.SearchMode>());
+    }
+
     [Fact]
     public void EvaluateWithMissingModelDirectoryIsAOneLineInputError()
     {

@@ -60,12 +60,12 @@ public class IndexSearchCommandTests : IDisposable
 
         (code, _, err) = Run("index", "--data", Path.Combine(_root, "data"), "--model", "m", "--out", Path.Combine(_root, "i2"), "--kind", "annoy");
         Assert.Equal(2, code);
-        Assert.Contains("Unknown index kind 'annoy'", err);
+        Assert.Contains("--kind must be flat or hnsw (got 'annoy')", err);
 
         Run("index", "--data", Path.Combine(_root, "data"), "--model", "m", "--out", Path.Combine(_root, "i3"), "--kind", "flat");
         (code, _, err) = Run("search", "--index", Path.Combine(_root, "i3"), "--query", "x", "--mode", "semantic");
         Assert.Equal(2, code);
-        Assert.Contains("Unknown search mode", err);
+        Assert.Contains("--mode must be hybrid, ebr or lexical (got 'semantic')", err);
     }
 }
 

@@ -70,6 +70,44 @@ public sealed class SearchServerTests : IAsyncLifetime
         Assert.Contains(detail, problem.GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("q=sofa&k=0", "'k' must be an integer in 1..1000")]
+    [InlineData("q=sofa&mode=semantic", "'mode' must be hybrid, ebr or lexical")]
+    [InlineData("q=sofa&ef=ten", "'ef' must be an integer")]
+    [InlineData("q=sofa&min_price=-1", "min_price")]
+    [InlineData("q=%FF%FE", "'q' is not valid UTF-8")]
+    public async Task ThePageRefusesWhatTheApiRefusesWithTheSameMessage(string query, string detail)
+    {
+        var api = await _http.GetAsync("/search?" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        var apiDetail = (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        Assert.Contains(detail, apiDetail);
+        var page = await _http.GetAsync("/?" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains(WebUtility.HtmlEncode(apiDetail), await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task WithoutAModelThePageAndTheApiBothDefaultToLexicalAndRefuseEbr()
+    {
+        await using var app = SearchServer.Build(_index, model: null, new SearchServerOptions { Port = 0 });
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        var doc = await http.GetFromJsonAsync<JsonElement>("/search?q=canape");
+        Assert.Equal("lexical", doc.GetProperty("mode").GetString());
+        Assert.Equal("p3", doc.GetProperty("hits")[0].GetProperty("product_id").GetString());
+        Assert.Contains("data-product-id=\"p3\"", await http.GetStringAsync("/?q=canape"));
+
+        var api = await http.GetAsync("/search?q=canape&mode=ebr");
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        var detail = (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        Assert.Contains("needs a model", detail);
+        var page = await http.GetAsync("/?q=canape&mode=ebr");
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains(WebUtility.HtmlEncode(detail), await page.Content.ReadAsStringAsync());
+        await app.StopAsync();
+    }
+
     [Fact]
     public async Task OverlongQueriesAndBodiesAreRejected()
     {
