@@ -52,8 +52,7 @@ public static class BenchTrainCommand
                 Preset = p.GetValue(preset)!,
                 Steps = p.GetValue(steps),
                 Threads = p.GetValue(threads),
-                BatchSize = p.GetValue(batch),
-                LazyAdam = TrainCommand.LazyAdam(p.GetValue(optimizer)),
+                Overrides = new() { BatchSize = p.GetValue(batch), LazyAdam = TrainCommand.LazyAdam(p.GetValue(optimizer)) },
             };
             if (options.Steps < TrainingBenchmark.MinSteps)
                 throw new InvalidInputException($"--steps must be ≥ {TrainingBenchmark.MinSteps} (the first and the last step are not timed)");
@@ -194,7 +193,7 @@ public static class BenchTrainCommand
                      "--threads", ours.Threads.ToString(CultureInfo.InvariantCulture),
                      "--seed", options.Seed.ToString(CultureInfo.InvariantCulture),
                      // The same optimizer maths on both sides: lazy Adam ↔ sparse tables + torch.optim.SparseAdam.
-                     "--optimizer", (options.LazyAdam ?? ModelConfig.Preset(options.Preset).SparseEmbeddingGradients) ? "lazy-adam" : "adam",
+                     "--optimizer", (options.Overrides.LazyAdam ?? ModelConfig.Preset(options.Preset).SparseEmbeddingGradients) ? "lazy-adam" : "adam",
                  })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new Que2EngageException($"could not start {python}");

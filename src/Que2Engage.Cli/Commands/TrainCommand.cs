@@ -80,27 +80,30 @@ public static class TrainCommand
                 Preset = p.GetValue(preset)!,
                 Steps = p.GetValue(steps),
                 Epochs = p.GetValue(epochs),
-                BatchSize = p.GetValue(batch),
-                LearningRate = p.GetValue(lr),
-                HeadLearningRate = p.GetValue(headLr),
                 Seed = p.GetValue(seed),
                 Resume = p.GetValue(resume),
                 Threads = p.GetValue(threads),
                 Lambda1 = p.GetValue(lambda1),
                 Lambda2 = p.GetValue(lambda2),
                 CheckpointEvery = p.GetValue(checkpointEvery),
-                DModel = p.GetValue(dModel),
-                Heads = p.GetValue(heads),
-                Ffn = p.GetValue(ffn),
-                QueryLayers = p.GetValue(queryLayers),
-                TextLayers = p.GetValue(textLayers),
-                FusionLayers = p.GetValue(fusionLayers),
-                Dim = p.GetValue(dim),
-                DocMaxTokens = p.GetValue(docTokens),
-                QueryMaxTokens = p.GetValue(queryTokens),
-                InitCheckpoint = p.GetValue(init),
-                TokenizerModel = p.GetValue(tokenizerModel),
-                LazyAdam = LazyAdam(p.GetValue(optimizer)),
+                Overrides = new()
+                {
+                    BatchSize = p.GetValue(batch),
+                    LearningRate = p.GetValue(lr),
+                    HeadLearningRate = p.GetValue(headLr),
+                    DModel = p.GetValue(dModel),
+                    Heads = p.GetValue(heads),
+                    Ffn = p.GetValue(ffn),
+                    QueryLayers = p.GetValue(queryLayers),
+                    TextLayers = p.GetValue(textLayers),
+                    FusionLayers = p.GetValue(fusionLayers),
+                    Dim = p.GetValue(dim),
+                    DocMaxTokens = p.GetValue(docTokens),
+                    QueryMaxTokens = p.GetValue(queryTokens),
+                    InitCheckpoint = p.GetValue(init),
+                    TokenizerModel = p.GetValue(tokenizerModel),
+                    LazyAdam = LazyAdam(p.GetValue(optimizer)),
+                },
             };
             // The recipe sets the loss switches; a switch given on the command line wins over it.
             options = TrainingRecipes.Apply(p.GetValue(recipe) == "paper" ? TrainingRecipe.Paper : TrainingRecipe.Recommended, options);
@@ -112,8 +115,8 @@ public static class TrainCommand
             if (Given(engagementPrior)) options = options with { EngagementPrior = p.GetValue(engagementPrior) };
             if (Given(engagementGradient)) options = options with { EngagementGradient = p.GetValue(engagementGradient) };
             if (p.GetValue(documentTower) is string tower) options = options with { Model = ParseModel(tower) };
-            options = Modeling.Pretrained.PretrainedInit.Prepare(options);
-            if (options.InitCheckpoint is not null && options.TokenizerModel is null)
+            options = options with { Overrides = Modeling.Pretrained.PretrainedInit.Prepare(options.Overrides) };
+            if (options.Overrides.InitCheckpoint is not null && options.Overrides.TokenizerModel is null)
                 throw new InvalidInputException("--init needs --tokenizer-model (the checkpoint's SentencePiece model), so token ids match its embeddings");
             options.Validate();
             if (options.Model == ModelKind.Que2Engage && options.ContextEncoder)

@@ -1,3 +1,4 @@
+using Que2Engage.Modeling;
 using Que2Engage.Training;
 
 namespace Que2Engage.Experiments;

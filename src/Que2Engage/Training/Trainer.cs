@@ -68,7 +68,7 @@ public static class Trainer
 
         torch.manual_seed(options.Seed);
         using var model = new TwoTowerModel(config, stats);
-        if (resumeFrom is null && options.InitCheckpoint is string init)
+        if (resumeFrom is null && options.Overrides.InitCheckpoint is string init)
             Modeling.Pretrained.PretrainedInit.LoadInto(model, init);
         // Parameter groups and their base rates (the engagement bias's faster rate, pretrained vs new parts): OptimizerGroups.
         var parameterGroups = OptimizerGroups.For(model);
@@ -206,7 +206,7 @@ public static class Trainer
 
         metrics.Flush();
         if (lastCheckpoint != step) CheckpointStore.Save(modelDir, State(), model, optimizer);
-        ModelStore.Save(model, modelDir, options.Loss);
+        ModelStore.Save(model, modelDir, options.Loss.ToJson());
         var runTime = clock.Elapsed;
         double examplesPerSecond = stepsThisRun == 0 ? 0 : examplesThisRun / Math.Max(1e-9, runTime.TotalSeconds);
         return new TrainingResult(step, lossCurve.Count > 0 ? lossCurve[^1] : double.NaN, lossCurve, examplesPerSecond, runTime);

@@ -1,3 +1,5 @@
+using Que2Engage.Modeling;
+
 namespace Que2Engage.Training;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Que2Engage.Modeling;
 using Que2Engage.Experiments;
 using Que2Engage.Training;
 

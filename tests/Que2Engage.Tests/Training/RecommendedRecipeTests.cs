@@ -182,7 +182,7 @@ public sealed class RecommendedRecipeTests : IDisposable
         Assert.True(last < 0.85 * first, $"loss did not fall: {first:F3} → {last:F3}");
 
         using var model = ModelStore.Load(Dir("rec"));
-        Assert.Equal(options.Loss, ModelStore.ReadManifest(Path.Combine(Dir("rec"), ModelStore.ConfigFile)).Training);
+        Assert.Equal(options.Loss, LossSettings.Of(ModelStore.ReadManifest(Path.Combine(Dir("rec"), ModelStore.ConfigFile))));
         var byId = world.Products.ToDictionary(p => p.ProductId);
         var q = model.EmbedQueries(world.Eval.Select(i => i.Query).ToList());
         var d = model.EmbedProducts(world.Eval.Select(i => byId[i.ProductId]).ToList());

@@ -1,3 +1,4 @@
+using Que2Engage.Modeling;
 using Que2Engage.Data;
 using Que2Engage.Training;
 
@@ -65,19 +66,29 @@ public sealed class ToyWorld
         Model = kind,
         Objective = objective,
         Steps = 40,
-        BatchSize = 32,
-        LearningRate = 3e-3,
-        DModel = 32,
-        Heads = 2,
-        Ffn = 64,
-        QueryLayers = 1,
-        FusionLayers = 1,
-        Dim = 16,
-        QueryMaxTokens = 8,
-        DocMaxTokens = 12,
-        VocabSize = 512,
-        TrigramBuckets = 512,
+        Overrides = new()
+        {
+            BatchSize = 32,
+            LearningRate = 3e-3,
+            DModel = 32,
+            Heads = 2,
+            Ffn = 64,
+            QueryLayers = 1,
+            FusionLayers = 1,
+            Dim = 16,
+            QueryMaxTokens = 8,
+            DocMaxTokens = 12,
+            VocabSize = 512,
+            TrigramBuckets = 512,
+        },
         Threads = 1,
         CheckpointEvery = 1000,
     };
+}
+
+internal static class TrainingOptionsTestExtensions
+{
+    /// <summary><paramref name="options"/> with its model overrides changed by <paramref name="change"/>.</summary>
+    public static TrainingOptions WithOverrides(this TrainingOptions options, Func<ModelConfigOverrides, ModelConfigOverrides> change) =>
+        options with { Overrides = change(options.Overrides) };
 }

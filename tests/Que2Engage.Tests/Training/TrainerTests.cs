@@ -59,7 +59,7 @@ public sealed class TrainerTests : IDisposable
     public void ResumeContinuesExactly(bool lazyAdam)
     {
         var world = new ToyWorld(trainSessions: 120);
-        var options = ToyWorld.TinyOptions() with { Steps = 12, CheckpointEvery = 5, ModalityDropout = true, LazyAdam = lazyAdam };
+        var options = ToyWorld.TinyOptions().WithOverrides(o => o with { LazyAdam = lazyAdam }) with { Steps = 12, CheckpointEvery = 5, ModalityDropout = true };
         var straight = Trainer.Train(world.Products, world.Train, options, Dir("straight"));
 
         Trainer.Train(world.Products, world.Train, options with { Steps = 5 }, Dir("split"));
@@ -100,7 +100,7 @@ public sealed class TrainerTests : IDisposable
     public void DivergenceStopsWithClearErrorAndKeepsCheckpoint()
     {
         var world = new ToyWorld(trainSessions: 60);
-        var options = ToyWorld.TinyOptions() with { Steps = 30, CheckpointEvery = 1, LearningRate = 1e30, WarmupSteps = 0 };
+        var options = ToyWorld.TinyOptions().WithOverrides(o => o with { LearningRate = 1e30 }) with { Steps = 30, CheckpointEvery = 1, WarmupSteps = 0 };
         var e = Assert.Throws<Que2EngageException>(() => Trainer.Train(world.Products, world.Train, options, Dir("nan")));
         Assert.Matches(@"diverged at step \d+", e.Message);
         Assert.IsNotType<InvalidInputException>(e);
@@ -115,7 +115,7 @@ public sealed class TrainerTests : IDisposable
     public void NativeMemoryStaysFlat(bool lazyAdam)
     {
         var world = new ToyWorld(trainSessions: 60);
-        var options = ToyWorld.TinyOptions() with { BatchSize = 8, LazyAdam = lazyAdam };
+        var options = ToyWorld.TinyOptions().WithOverrides(o => o with { BatchSize = 8, LazyAdam = lazyAdam });
         Trainer.Train(world.Products, world.Train, options with { Steps = 20 }, Dir("warm"));
 
         var stats = DisposeScopeManager.Statistics;
