@@ -3,6 +3,7 @@ using Que2Engage.Data;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
 using Spectre.Console;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Cli.Commands;
 
@@ -22,7 +23,7 @@ public static class TrainCommand
         model.AcceptOnlyFromAmong("que2engage", "que2search");
         var context = new Option<bool>("--context") { Description = "Que2Search: add the contextual encoder to the fusion." };
         var objective = new Option<string?>("--objective") { Description = "contrastive, mixed or multitask (default: multitask for que2engage, contrastive for que2search)." };
-        objective.AcceptOnlyFromAmong("contrastive", "mixed", "multitask");
+        objective.AcceptOnlyFromAmong([.. TrainingObjectives.Names]);
         var modalityDropout = new Option<bool>("--modality-dropout") { Description = "Que2Engage: modality dropout (δ_c=0.5, δ_i=0, δ_t=0.5)." };
         var preset = new Option<string>("--preset") { Description = "Model preset: small (CPU) or paper.", DefaultValueFactory = _ => "small" };
         preset.AcceptOnlyFromAmong([.. ModelConfig.PresetNames]);
@@ -146,7 +147,7 @@ public static class TrainCommand
 
             var result = TrainWithProgress(dataset, options, outDir);
             writer.WriteLine(
-                $"trained {kind.ToString().ToLowerInvariant()} ({options.Objective.ToString().ToLowerInvariant()}) for {result.Steps} steps " +
+                $"trained {kind.ToString().ToLowerInvariant()} ({options.Objective.Name}) for {result.Steps} steps " +
                 $"in {result.Elapsed:hh\\:mm\\:ss}: loss {Head(result.LossCurve):F3} → {result.FinalLoss:F3} (mean of first/last 10 steps: " +
                 $"{Head(result.LossCurve, 10):F3} → {Tail(result.LossCurve, 10):F3}), {result.ExamplesPerSecond:F0} examples/s");
             writer.WriteLine($"model written to {outDir}");
@@ -209,12 +210,8 @@ public static class TrainCommand
     };
 
     /// <summary>The named objective, or the model's default (multitask for Que2Engage, contrastive for Que2Search).</summary>
-    public static Objective ParseObjective(string? name, ModelKind kind) => name?.Trim().ToLowerInvariant() switch
-    {
-        null or "" => kind == ModelKind.Que2Engage ? Objective.Multitask : Objective.Contrastive,
-        "contrastive" => Objective.Contrastive,
-        "mixed" => Objective.Mixed,
-        "multitask" => Objective.Multitask,
-        _ => throw new InvalidInputException($"--objective must be contrastive, mixed or multitask (got '{name}')"),
-    };
+    public static ITrainingObjective ParseObjective(string? name, ModelKind kind) => string.IsNullOrWhiteSpace(name)
+        ? kind == ModelKind.Que2Engage ? TrainingObjectives.Multitask : TrainingObjectives.Contrastive
+        : TrainingObjectives.Find(name)
+          ?? throw new InvalidInputException($"--objective must be one of {string.Join(", ", TrainingObjectives.Names)} (got '{name}')");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Que2Engage.Modeling;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Training;
 
@@ -7,7 +8,7 @@ namespace Que2Engage.Training;
 /// Every switch that decides what a run's loss is, written to config.json so a model directory says how it was
 /// trained (a <c>--resume</c> checks them among the run's settings: <see cref="ResumeSettings"/>).
 /// </summary>
-public sealed record LossSettings(Objective Objective, double Lambda1, double Lambda2, bool CentredRelevance,
+public sealed record LossSettings(ITrainingObjective Objective, double Lambda1, double Lambda2, bool CentredRelevance,
     RelevancePositives RelevancePositives, double? EngagedFraction, double? EngagementGradient = null)
 {
     /// <summary>The "training" section of config.json (<see cref="ModelStore.ModelManifest.Training"/>).</summary>

@@ -21,7 +21,7 @@ public static class ResumeSettings
         return new(StringComparer.Ordinal)
         {
             ["--model"] = Name(o.Model),
-            ["--objective"] = Name(o.Objective),
+            ["--objective"] = o.Objective.Name,
             ["--context"] = Text(o.Model == ModelKind.Que2Search && o.ContextEncoder),
             ["--modality-dropout"] = Text(o.Model == ModelKind.Que2Engage && o.ModalityDropout),
             ["--preset"] = o.Preset.Trim().ToLowerInvariant(),
@@ -68,7 +68,7 @@ public static class ResumeSettings
         var recorded = state.Settings ?? new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["--model"] = Name(state.Config.Kind),
-            ["--objective"] = Name(state.Objective),
+            ["--objective"] = state.Objective.Name,
             ["--seed"] = Text(state.Seed),
             ["--batch"] = Text(state.Config.BatchSize),
         };

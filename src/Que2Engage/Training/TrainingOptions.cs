@@ -1,4 +1,5 @@
 using Que2Engage.Modeling;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Training;
 
@@ -13,7 +14,7 @@ public sealed record TrainingOptions
     public ModelKind Model { get; init; } = ModelKind.Que2Engage;
     /// <summary>Que2Search only: add the contextual encoder to the fusion.</summary>
     public bool ContextEncoder { get; init; }
-    public Objective Objective { get; init; } = Objective.Multitask;
+    public ITrainingObjective Objective { get; init; } = TrainingObjectives.Multitask;
     /// <summary>Que2Engage only: modality dropout (δ_c, δ_i, δ_t from the config).</summary>
     public bool ModalityDropout { get; init; }
     public double Lambda1 { get; init; } = 0.8;

@@ -1,6 +1,7 @@
 using Que2Engage.Modeling;
 using Que2Engage.Data;
 using Que2Engage.Training;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Tests.Training;
 
@@ -61,10 +62,10 @@ public sealed class ToyWorld
     }
 
     /// <summary>Options for a tiny, fast model.</summary>
-    public static TrainingOptions TinyOptions(ModelKind kind = ModelKind.Que2Engage, Objective objective = Objective.Multitask) => new()
+    public static TrainingOptions TinyOptions(ModelKind kind = ModelKind.Que2Engage, ITrainingObjective? objective = null) => new()
     {
         Model = kind,
-        Objective = objective,
+        Objective = objective ?? TrainingObjectives.Multitask,
         Steps = 40,
         Overrides = new()
         {

@@ -2,6 +2,7 @@ using Que2Engage.Cli;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Tests.Training;
 
@@ -89,7 +90,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.False(paper.Config.EngagementPrior);
         Assert.Equal(ModelKind.Que2Engage, paper.Config.Kind);
         Assert.True(paper.Config.ModalityDropout);
-        Assert.Equal(new LossSettings(Objective.Multitask, 0.8, 0.2, false, RelevancePositives.Shown, null, 1.0), LossSettings.Of(paper));
+        Assert.Equal(new LossSettings(TrainingObjectives.Multitask, 0.8, 0.2, false, RelevancePositives.Shown, null, 1.0), LossSettings.Of(paper));
 
         // One switch of the recipe turned back, the rest kept.
         (code, _, err) = Run(["train", "--data", data, "--out", Path.Combine(_dir, "mixed"), "--relevance-positives", "shown", "--document-tower", "que2engage", .. Tiny]);
@@ -108,8 +109,8 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void DefaultObjectiveFollowsTheModel()
     {
-        Assert.Equal(Objective.Multitask, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Engage));
-        Assert.Equal(Objective.Contrastive, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Search));
-        Assert.Equal(Objective.Mixed, Cli.Commands.TrainCommand.ParseObjective("mixed", ModelKind.Que2Search));
+        Assert.Equal(TrainingObjectives.Multitask, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Engage));
+        Assert.Equal(TrainingObjectives.Contrastive, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Search));
+        Assert.Equal(TrainingObjectives.Mixed, Cli.Commands.TrainCommand.ParseObjective("mixed", ModelKind.Que2Search));
     }
 }
