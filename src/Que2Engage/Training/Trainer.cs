@@ -37,11 +37,13 @@ public static class Trainer
 
         var productsById = new Dictionary<string, Product>(StringComparer.Ordinal);
         foreach (var p in products) productsById.TryAdd(p.ProductId, p);
-        var built = TrainingExampleBuilder.Build(trainImpressions, options.Objective, productsById.Keys.ToHashSet(StringComparer.Ordinal), options.Seed);
-        if (built.Examples.Count < 2)
+        // Impressions naming products missing from the catalogue are skipped (and counted in the error below).
+        var usable = trainImpressions.Where(i => productsById.ContainsKey(i.ProductId) && i.Query is not null).ToList();
+        var examples = options.Objective.Examples(usable, options.Seed);
+        if (examples.Count < 2)
             throw new InvalidInputException(
-                $"only {built.Examples.Count} usable training example(s) for the {options.Objective.Name} objective " +
-                $"({built.SkippedUnknownProducts} impression(s) name products missing from the catalogue)");
+                $"only {examples.Count} usable training example(s) for the {options.Objective.Name} objective " +
+                $"({trainImpressions.Count - usable.Count} impression(s) name products missing from the catalogue)");
 
         Directory.CreateDirectory(modelDir);
         var resumeFrom = options.Resume ? CheckpointStore.TryRead(modelDir) : null;
@@ -63,7 +65,7 @@ public static class Trainer
         int batchSize = config.BatchSize;
         long examplesThisRun = 0;
         int totalSteps = options.Steps
-            ?? (options.Epochs is int e ? (int)Math.Max(1, (long)e * built.Examples.Count / batchSize) : DefaultSteps);
+            ?? (options.Epochs is int e ? (int)Math.Max(1, (long)e * examples.Count / batchSize) : DefaultSteps);
         int warmup = options.WarmupSteps ?? Math.Min(50, totalSteps / 10);
 
         torch.manual_seed(options.Seed);
@@ -87,7 +89,7 @@ public static class Trainer
         }
         int lastCheckpoint = step;
 
-        var sampler = options.Objective.Sampler(built.Examples, options);
+        var sampler = options.Objective.Sampler(examples, options);
         var productFeatures = new Dictionary<string, ProductFeatures>(StringComparer.Ordinal);
         var queryFeatures = new Dictionary<string, QueryFeatures>(StringComparer.Ordinal);
         ProductFeatures Doc(string id) =>
