@@ -2,6 +2,7 @@ using Que2Engage.Common;
 using System.Diagnostics;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
+using Que2Engage.Training.Objectives;
 using TorchSharp;
 using static TorchSharp.torch;
 using Que2Engage.Training;
@@ -111,7 +112,7 @@ public static class TrainingBenchmark
     }
 
     /// <summary>Matmul FLOPs (2 × multiply-adds) of one example's forward pass through both towers and the loss.</summary>
-    public static double ForwardFlopsPerExample(ModelConfig c, Objective objective)
+    public static double ForwardFlopsPerExample(ModelConfig c, ITrainingObjective objective)
     {
         double d = c.DModel;
         double Layer(double tokens) => tokens * (2 * (4 * d * d + 2 * d * c.Ffn) + 2 * 2 * tokens * d);
@@ -123,7 +124,7 @@ public static class TrainingBenchmark
             ? c.TextLayers * Layer(c.DocMaxTokens) + c.FusionLayers * Layer(c.DocMaxTokens + 3) + images + context + 2 * d * c.Dim
             : c.Que2SearchTextLayers * Layer(c.DocMaxTokens) + images + (c.ContextEncoder ? context : 0)
               + (c.ContextEncoder ? 4 : 3) * 2 * (d * d + d) + 2 * d * c.Dim;
-        int docs = objective == Objective.Mixed ? 2 : 1;
+        int docs = objective.DocumentsPerExample;
         double loss = 2.0 * docs * c.BatchSize * c.Dim; // this example's row of the B×B (or B×2B) logits
         return query + docs * doc + loss;
     }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
 using Que2Engage.Benchmarks;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Cli.Commands;
 
@@ -53,8 +54,7 @@ public static class BenchTrainCommand
                 Preset = p.GetValue(preset)!,
                 Steps = p.GetValue(steps),
                 Threads = p.GetValue(threads),
-                BatchSize = p.GetValue(batch),
-                LazyAdam = TrainCommand.LazyAdam(p.GetValue(optimizer)),
+                Overrides = new() { BatchSize = p.GetValue(batch), LazyAdam = TrainCommand.LazyAdam(p.GetValue(optimizer)) },
             };
             if (options.Steps < TrainingBenchmark.MinSteps)
                 throw new InvalidInputException($"--steps must be ≥ {TrainingBenchmark.MinSteps} (the first and the last step are not timed)");
@@ -72,7 +72,7 @@ public static class BenchTrainCommand
     private static void Print(TextWriter output, TrainingBenchmarkResult r, TrainingOptions options)
     {
         output.WriteLine();
-        output.WriteLine($"preset {r.Preset}, {options.Model}/{options.Objective}, batch {r.BatchSize}, {r.Threads} thread(s), {r.Steps} steps");
+        output.WriteLine($"preset {r.Preset}, {options.Model}/{Title(options.Objective)}, batch {r.BatchSize}, {r.Threads} thread(s), {r.Steps} steps");
         output.WriteLine($"parameters:                  {r.Parameters,12:N0}");
         output.WriteLine($"matmul (512×768 @ 768×768):  {r.MatmulGflops,8:F1} GFLOP/s");
         output.WriteLine($"training step:               {r.SecondsPerStep,8:F3} s   {r.ExamplesPerSecond,8:F1} examples/s");
@@ -85,6 +85,9 @@ public static class BenchTrainCommand
     private static string Phases(IReadOnlyDictionary<string, double> phases) =>
         string.Join(", ", phases.Select(kv => $"{kv.Key} {kv.Value * 1000:F0} ms"));
 
+    /// <summary>"Multitask" for multitask: the objective as the summary line has always shown it.</summary>
+    private static string Title(ITrainingObjective objective) => char.ToUpperInvariant(objective.Name[0]) + objective.Name[1..];
+
     /// <summary>
     /// Checks a <c>--peer torch</c> request before anything runs; returns the reference script's path (found under the
     /// working directory or above the CLI's binaries, i.e. in the repository it was built from).
@@ -92,7 +95,7 @@ public static class BenchTrainCommand
     public static string CheckPeer(TrainingOptions options, int pairs, string python, string baseDirectory, string workingDirectory)
     {
         if (pairs < 1) throw new InvalidInputException($"--pairs must be ≥ 1 (got {pairs})");
-        if (options.Objective == Objective.Mixed)
+        if (options.Objective == TrainingObjectives.Mixed)
             throw new InvalidInputException("--peer torch supports the contrastive and multitask objectives (not mixed)");
         if (!File.Exists(python))
             throw new InvalidInputException(
@@ -153,7 +156,7 @@ public static class BenchTrainCommand
 
         var first = ours[0];
         output.WriteLine();
-        output.WriteLine($"preset {first.Preset}, {options.Model}/{options.Objective}, batch {first.BatchSize}, {first.Threads} thread(s), {first.Steps} steps ({first.Steps - 2} timed)");
+        output.WriteLine($"preset {first.Preset}, {options.Model}/{Title(options.Objective)}, batch {first.BatchSize}, {first.Threads} thread(s), {first.Steps} steps ({first.Steps - 2} timed)");
         output.WriteLine($"parameters: que2engage {first.Parameters:N0}, PyTorch {theirs[0].Parameters:N0}");
         output.WriteLine("pair  que2engage ex/s  PyTorch ex/s  ratio   matmul GFLOP/s (ours, PyTorch)");
         for (int i = 0; i < pairs; i++)
@@ -189,13 +192,13 @@ public static class BenchTrainCommand
         foreach (var arg in new[]
                  {
                      script, "--preset", options.Preset, "--model", options.Model.ToString().ToLowerInvariant(),
-                     "--objective", options.Objective.ToString().ToLowerInvariant(),
+                     "--objective", options.Objective.Name,
                      "--batch", ours.BatchSize.ToString(CultureInfo.InvariantCulture),
                      "--steps", ours.Steps.ToString(CultureInfo.InvariantCulture),
                      "--threads", ours.Threads.ToString(CultureInfo.InvariantCulture),
                      "--seed", options.Seed.ToString(CultureInfo.InvariantCulture),
                      // The same optimizer maths on both sides: lazy Adam ↔ sparse tables + torch.optim.SparseAdam.
-                     "--optimizer", (options.LazyAdam ?? ModelConfig.Preset(options.Preset).SparseEmbeddingGradients) ? "lazy-adam" : "adam",
+                     "--optimizer", (options.Overrides.LazyAdam ?? ModelConfig.Preset(options.Preset).SparseEmbeddingGradients) ? "lazy-adam" : "adam",
                  })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new Que2EngageException($"could not start {python}");

@@ -31,7 +31,7 @@ public static class IndexCommand
         var data = new Option<string?>("--data") { Description = "Data directory holding products.parquet|jsonl (to build or --append)." };
         var model = new Option<string?>("--model") { Description = "Trained model directory (with --upsert: default the one recorded in the index)." };
         var output = new Option<string>("--out") { Description = "Index directory to write (an existing index there is replaced).", Required = true };
-        var kind = CliOptions.Choice("--kind", "Vector index: flat (exact) or hnsw.", [("flat", VectorIndexKind.Flat), ("hnsw", VectorIndexKind.Hnsw)], VectorIndexKind.Hnsw);
+        var kind = CliOptions.Choice("--kind", "Vector index: flat (exact) or hnsw.", VectorIndexKind.All.Select(k => (k.Name, k)).ToList(), VectorIndexKind.Hnsw);
         var m = new Option<int>("--m") { Description = "HNSW links per node (2·M on the bottom layer).", DefaultValueFactory = _ => 16 };
         var efc = new Option<int>("--ef-construction") { Description = "HNSW candidate list size while building.", DefaultValueFactory = _ => 200 };
         var ef = new Option<int>("--ef") { Description = "HNSW default query-time ef stored in the index.", DefaultValueFactory = _ => 64 };
@@ -58,7 +58,7 @@ public static class IndexCommand
             var products = DataFiles.ReadProducts(productsPath);
             var options = new IndexBuildOptions
             {
-                Kind = p.GetValue(kind), M = p.GetValue(m), EfConstruction = p.GetValue(efc),
+                Kind = p.GetValue(kind)!, M = p.GetValue(m), EfConstruction = p.GetValue(efc),
                 DefaultEf = p.GetValue(ef), BatchSize = p.GetValue(batch), Seed = p.GetValue(seed), ModelPath = modelDir,
                 Quantization = p.GetValue(quantize), Threads = p.GetValue(threads),
             };

@@ -3,6 +3,7 @@ using Que2Engage.Data;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
 using Spectre.Console;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Cli.Commands;
 
@@ -20,8 +21,9 @@ public static class TrainCommand
         var output = new Option<string>("--out") { Description = "Model directory to write (config.json, weights.bin, metrics.jsonl, checkpoint/).", Required = true };
         var model = CliOptions.Choice("--model", "que2engage or que2search.", ModelKinds, ModelKind.Que2Engage);
         var context = new Option<bool>("--context") { Description = "Que2Search: add the contextual encoder to the fusion." };
-        var objective = CliOptions.Choice<Objective?>("--objective", "contrastive, mixed or multitask (default: multitask for que2engage, contrastive for que2search).",
-            [("contrastive", Objective.Contrastive), ("mixed", Objective.Mixed), ("multitask", Objective.Multitask)], null);
+        var objective = CliOptions.Choice<ITrainingObjective?>("--objective",
+            $"{string.Join(", ", TrainingObjectives.Names)} (default: multitask for que2engage, contrastive for que2search).",
+            [.. TrainingObjectives.All.Select(o => (o.Name, (ITrainingObjective?)o))], null);
         var modalityDropout = new Option<bool>("--modality-dropout") { Description = "Que2Engage: modality dropout (δ_c=0.5, δ_i=0, δ_t=0.5)." };
         var preset = CliOptions.Preset();
         var steps = CliOptions.Steps($"Training steps (default {Trainer.DefaultSteps} unless --epochs).");
@@ -78,27 +80,30 @@ public static class TrainCommand
                 Preset = p.GetValue(preset)!,
                 Steps = p.GetValue(steps),
                 Epochs = p.GetValue(epochs),
-                BatchSize = p.GetValue(batch),
-                LearningRate = p.GetValue(lr),
-                HeadLearningRate = p.GetValue(headLr),
                 Seed = p.GetValue(seed),
                 Resume = p.GetValue(resume),
                 Threads = p.GetValue(threads),
                 Lambda1 = p.GetValue(lambda1),
                 Lambda2 = p.GetValue(lambda2),
                 CheckpointEvery = p.GetValue(checkpointEvery),
-                DModel = p.GetValue(dModel),
-                Heads = p.GetValue(heads),
-                Ffn = p.GetValue(ffn),
-                QueryLayers = p.GetValue(queryLayers),
-                TextLayers = p.GetValue(textLayers),
-                FusionLayers = p.GetValue(fusionLayers),
-                Dim = p.GetValue(dim),
-                DocMaxTokens = p.GetValue(docTokens),
-                QueryMaxTokens = p.GetValue(queryTokens),
-                InitCheckpoint = p.GetValue(init),
-                TokenizerModel = p.GetValue(tokenizerModel),
-                LazyAdam = LazyAdam(p.GetValue(optimizer)),
+                Overrides = new()
+                {
+                    BatchSize = p.GetValue(batch),
+                    LearningRate = p.GetValue(lr),
+                    HeadLearningRate = p.GetValue(headLr),
+                    DModel = p.GetValue(dModel),
+                    Heads = p.GetValue(heads),
+                    Ffn = p.GetValue(ffn),
+                    QueryLayers = p.GetValue(queryLayers),
+                    TextLayers = p.GetValue(textLayers),
+                    FusionLayers = p.GetValue(fusionLayers),
+                    Dim = p.GetValue(dim),
+                    DocMaxTokens = p.GetValue(docTokens),
+                    QueryMaxTokens = p.GetValue(queryTokens),
+                    InitCheckpoint = p.GetValue(init),
+                    TokenizerModel = p.GetValue(tokenizerModel),
+                    LazyAdam = LazyAdam(p.GetValue(optimizer)),
+                },
             };
             // The recipe sets the loss switches; a switch given on the command line wins over it.
             options = TrainingRecipes.Apply(p.GetValue(recipe), options);
@@ -110,8 +115,8 @@ public static class TrainCommand
             if (Given(engagementPrior)) options = options with { EngagementPrior = p.GetValue(engagementPrior) };
             if (Given(engagementGradient)) options = options with { EngagementGradient = p.GetValue(engagementGradient) };
             if (p.GetValue(documentTower) is ModelKind tower) options = options with { Model = tower };
-            options = Modeling.Pretrained.PretrainedInit.Prepare(options);
-            if (options.InitCheckpoint is not null && options.TokenizerModel is null)
+            options = options with { Overrides = Modeling.Pretrained.PretrainedInit.Prepare(options.Overrides) };
+            if (options.Overrides.InitCheckpoint is not null && options.Overrides.TokenizerModel is null)
                 throw new InvalidInputException("--init needs --tokenizer-model (the checkpoint's SentencePiece model), so token ids match its embeddings");
             options.Validate();
             if (options.Model == ModelKind.Que2Engage && options.ContextEncoder)
@@ -141,7 +146,7 @@ public static class TrainCommand
 
             var result = TrainWithProgress(dataset, options, outDir);
             writer.WriteLine(
-                $"trained {kind.ToString().ToLowerInvariant()} ({options.Objective.ToString().ToLowerInvariant()}) for {result.Steps} steps " +
+                $"trained {kind.ToString().ToLowerInvariant()} ({options.Objective.Name}) for {result.Steps} steps " +
                 $"in {result.Elapsed:hh\\:mm\\:ss}: loss {Head(result.LossCurve):F3} → {result.FinalLoss:F3} (mean of first/last 10 steps: " +
                 $"{Head(result.LossCurve, 10):F3} → {Tail(result.LossCurve, 10):F3}), {result.ExamplesPerSecond:F0} examples/s");
             writer.WriteLine($"model written to {outDir}");
@@ -207,12 +212,8 @@ public static class TrainCommand
     };
 
     /// <summary>The named objective, or the model's default (multitask for Que2Engage, contrastive for Que2Search).</summary>
-    public static Objective ParseObjective(string? name, ModelKind kind) => name?.Trim().ToLowerInvariant() switch
-    {
-        null or "" => kind == ModelKind.Que2Engage ? Objective.Multitask : Objective.Contrastive,
-        "contrastive" => Objective.Contrastive,
-        "mixed" => Objective.Mixed,
-        "multitask" => Objective.Multitask,
-        _ => throw new InvalidInputException($"--objective must be contrastive, mixed or multitask (got '{name}')"),
-    };
+    public static ITrainingObjective ParseObjective(string? name, ModelKind kind) => string.IsNullOrWhiteSpace(name)
+        ? kind == ModelKind.Que2Engage ? TrainingObjectives.Multitask : TrainingObjectives.Contrastive
+        : TrainingObjectives.Find(name)
+          ?? throw new InvalidInputException($"--objective must be one of {string.Join(", ", TrainingObjectives.Names)} (got '{name}')");
 }

@@ -1,3 +1,5 @@
+using Que2Engage.Data;
+
 namespace Que2Engage.Evaluation;
 
 /// <summary>

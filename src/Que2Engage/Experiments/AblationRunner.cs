@@ -11,7 +11,7 @@ public sealed record AblationOptions
 {
     public required string OutputDirectory { get; init; }
     public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
-    /// <summary>Run knobs applied to every cell (steps, epochs, batch, lr, preset, threads); seed is overridden per cell.</summary>
+    /// <summary>Run settings and model overrides applied to every cell (<see cref="TrainAndEvaluate.OptionsFor"/>); the seed is each cell's.</summary>
     public TrainingOptions RunKnobs { get; init; } = new();
     /// <summary>Rows to run; default the paper's seven.</summary>
     public IReadOnlyList<ModelVariant> Rows { get; init; } = ModelVariant.AblationRows;

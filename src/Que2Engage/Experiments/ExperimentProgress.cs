@@ -1,8 +1,6 @@
-using Que2Engage.Training;
-
 namespace Que2Engage.Experiments;
 
-/// <summary>How long-running experiments report progress; the CLI renders it (Spectre.Console), tests ignore it.</summary>
+/// <summary>How long-running experiments report progress; the CLI renders it (SpectreExperimentProgress), tests ignore it.</summary>
 public interface IExperimentProgress
 {
     /// <summary>A new unit of work starts (e.g. "train Que2Search (seed 1)"), with its expected size in steps.</summary>

@@ -1,4 +1,6 @@
+using Que2Engage.Modeling;
 using Que2Engage.Training;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Experiments;
 
@@ -11,13 +13,13 @@ public sealed record ModelVariant(string Name, TrainingOptions Options)
     /// <summary>The seven rows of Table 1 (He et al., WWW 2023), in the paper's order.</summary>
     public static IReadOnlyList<ModelVariant> PaperTable1 { get; } =
     [
-        new("Que2Search", new TrainingOptions { Model = ModelKind.Que2Search, Objective = Objective.Contrastive }),
-        new("Que2Search w/ contextual encoder", new TrainingOptions { Model = ModelKind.Que2Search, ContextEncoder = true, Objective = Objective.Contrastive }),
-        new("Que2Search w/ mixed batch loss", new TrainingOptions { Model = ModelKind.Que2Search, Objective = Objective.Mixed }),
-        new("Que2Search w/ contextual encoder + mixed batch", new TrainingOptions { Model = ModelKind.Que2Search, ContextEncoder = true, Objective = Objective.Mixed }),
-        new("Que2Engage w/ mixed batch", new TrainingOptions { Model = ModelKind.Que2Engage, Objective = Objective.Mixed }),
-        new("Que2Engage w/ multitask", new TrainingOptions { Model = ModelKind.Que2Engage, Objective = Objective.Multitask }),
-        new("Que2Engage w/ multitask + modality dropout", new TrainingOptions { Model = ModelKind.Que2Engage, Objective = Objective.Multitask, ModalityDropout = true }),
+        new("Que2Search", new TrainingOptions { Model = ModelKind.Que2Search, Objective = TrainingObjectives.Contrastive }),
+        new("Que2Search w/ contextual encoder", new TrainingOptions { Model = ModelKind.Que2Search, ContextEncoder = true, Objective = TrainingObjectives.Contrastive }),
+        new("Que2Search w/ mixed batch loss", new TrainingOptions { Model = ModelKind.Que2Search, Objective = TrainingObjectives.Mixed }),
+        new("Que2Search w/ contextual encoder + mixed batch", new TrainingOptions { Model = ModelKind.Que2Search, ContextEncoder = true, Objective = TrainingObjectives.Mixed }),
+        new("Que2Engage w/ mixed batch", new TrainingOptions { Model = ModelKind.Que2Engage, Objective = TrainingObjectives.Mixed }),
+        new("Que2Engage w/ multitask", new TrainingOptions { Model = ModelKind.Que2Engage, Objective = TrainingObjectives.Multitask }),
+        new("Que2Engage w/ multitask + modality dropout", new TrainingOptions { Model = ModelKind.Que2Engage, Objective = TrainingObjectives.Multitask, ModalityDropout = true }),
     ];
 
     /// <summary>The baseline and the paper's full model: first and last rows of Table 1.</summary>
@@ -26,7 +28,7 @@ public sealed record ModelVariant(string Name, TrainingOptions Options)
 
     /// <summary>The project's recommended Que2Engage (<see cref="TrainingRecipe.Recommended"/>): what the demo trains.</summary>
     public static ModelVariant Que2EngageRecommended { get; } = new("Que2Engage (recommended)",
-        TrainingRecipes.Apply(TrainingRecipe.Recommended, new TrainingOptions { Model = ModelKind.Que2Engage, Objective = Objective.Multitask }));
+        TrainingRecipes.Apply(TrainingRecipe.Recommended, new TrainingOptions { Model = ModelKind.Que2Engage, Objective = TrainingObjectives.Multitask }));
 
     /// <summary>The rows <c>ablation</c> runs by default: the paper's seven, then the recommended Que2Engage.</summary>
     public static IReadOnlyList<ModelVariant> AblationRows { get; } = [.. PaperTable1, Que2EngageRecommended];

@@ -43,28 +43,27 @@ public static class TrainAndEvaluate
         return (outcome.Result, outcome.Loss);
     }
 
-    /// <summary>The training options of (variant, run knobs): the variant's recipe with the run-level knobs on top.</summary>
+    /// <summary>
+    /// The training options of (variant, run knobs): the variant's architecture and loss with every run setting of
+    /// <paramref name="runKnobs"/> (seed, length, preset, threads, checkpoints, warm-up) and its model overrides on top
+    /// of the variant's own (batch, learning rates, sizes, dropout and drop rates, tokenizer, init checkpoint).
+    /// </summary>
     public static TrainingOptions OptionsFor(ModelVariant variant, TrainingOptions runKnobs) => variant.Options with
     {
-        Seed = runKnobs.Seed,
+        Preset = runKnobs.Preset,
         Steps = runKnobs.Steps,
         Epochs = runKnobs.Epochs,
-        BatchSize = runKnobs.BatchSize ?? variant.Options.BatchSize,
-        LearningRate = runKnobs.LearningRate ?? variant.Options.LearningRate,
-        Preset = runKnobs.Preset,
+        Seed = runKnobs.Seed,
         Threads = runKnobs.Threads,
         CheckpointEvery = runKnobs.CheckpointEvery,
-        DModel = runKnobs.DModel, Heads = runKnobs.Heads, Ffn = runKnobs.Ffn,
-        QueryLayers = runKnobs.QueryLayers, TextLayers = runKnobs.TextLayers, FusionLayers = runKnobs.FusionLayers,
-        Dim = runKnobs.Dim, QueryMaxTokens = runKnobs.QueryMaxTokens, DocMaxTokens = runKnobs.DocMaxTokens,
-        VocabSize = runKnobs.VocabSize, TrigramBuckets = runKnobs.TrigramBuckets,
+        WarmupSteps = runKnobs.WarmupSteps,
+        Overrides = runKnobs.Overrides.Or(variant.Options.Overrides),
         // Resume is harmless on a fresh directory (no checkpoint: starts at step 0) and makes an interrupted
         // experiment continue where it stopped.
         Resume = true,
     };
 
-    /// <param name="runKnobs">Run-level knobs applied on top of the variant: seed, length, batch, learning rate,
-    /// preset, threads and any model-size overrides. The variant's architecture and objective are kept.</param>
+    /// <param name="runKnobs">Run settings and model overrides applied to the variant (<see cref="OptionsFor"/>).</param>
     public static Outcome Run(ModelVariant variant, TrainingOptions runKnobs, MarketplaceDataset data, IGroundTruth? truth,
         string modelDir, EvaluationOptions evaluation, IExperimentProgress progress, CancellationToken ct = default)
     {

@@ -1,5 +1,4 @@
 using Que2Engage.Text;
-using Que2Engage.Training;
 
 namespace Que2Engage.Modeling;
 
@@ -50,7 +49,7 @@ public sealed record ModelConfig
     public double Dropout { get; init; }
     /// <summary>
     /// The token and trigram tables produce sparse gradients (only the rows a batch touches) and training uses
-    /// <see cref="Training.LazyAdam"/>, which updates only those rows: a named departure from dense Adam (issue 11).
+    /// lazy Adam (Training/LazyAdam.cs), which updates only those rows: a named departure from dense Adam (issue 11).
     /// Off for small (dense Adam, as before); on for paper, where the tables are ~150M of 210M parameters.
     /// </summary>
     public bool SparseEmbeddingGradients { get; init; }

@@ -29,9 +29,9 @@ public static class ModelStore
     };
 
     /// <param name="WeightsChecksum">Checksum of weights.bin ("xxh128:…"); null in models written before checksums.</param>
-    /// <param name="Training">How the model was trained (the loss switches); null when unknown.</param>
+    /// <param name="Training">How the model was trained, as the trainer wrote it (its LossSettings); null when unknown.</param>
     public sealed record ModelManifest(int FormatVersion, ModelConfig Config, ContextStatistics ContextStatistics, string? WeightsChecksum = null,
-        Training.LossSettings? Training = null);
+        JsonElement? Training = null);
 
     /// <summary>Where load-time warnings go (default: a "warning: …" line on stderr); tests and hosts may redirect it.</summary>
     public static Action<string> Warn { get; set; } = message => Console.Error.WriteLine($"warning: {message}");
@@ -39,7 +39,7 @@ public static class ModelStore
     /// <summary>A SentencePiece model used by the tokenizer is copied here, so the model directory is self-contained.</summary>
     public const string TokenizerModelFile = "tokenizer.model";
 
-    public static void Save(TwoTowerModel model, string dir, Training.LossSettings? training = null)
+    public static void Save(TwoTowerModel model, string dir, JsonElement? training = null)
     {
         Directory.CreateDirectory(dir);
         string checksum = SaveWeights(model, Path.Combine(dir, WeightsFile));

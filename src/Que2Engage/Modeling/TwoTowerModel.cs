@@ -1,5 +1,4 @@
 using Que2Engage.Data;
-using Que2Engage.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

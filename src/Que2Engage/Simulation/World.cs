@@ -1,4 +1,4 @@
-using Que2Engage.Evaluation;
+using Que2Engage.Data;
 
 namespace Que2Engage.Simulation;
 

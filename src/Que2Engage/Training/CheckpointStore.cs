@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Que2Engage.Common;
 using Que2Engage.Modeling;
+using Que2Engage.Training.Objectives;
 using TorchSharp.Modules;
 
 namespace Que2Engage.Training;
@@ -16,7 +17,7 @@ public sealed record CheckpointState
     public int Step { get; init; }
     public long Position { get; init; }
     public int Seed { get; init; }
-    public Objective Objective { get; init; }
+    public ITrainingObjective Objective { get; init; } = TrainingObjectives.Contrastive;
     public required ModelConfig Config { get; init; }
     public required ContextStatistics ContextStatistics { get; init; }
     public required string WeightsFile { get; init; }

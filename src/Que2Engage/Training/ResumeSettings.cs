@@ -17,15 +17,16 @@ public static class ResumeSettings
     public static SortedDictionary<string, string> Of(TrainingOptions o)
     {
         var p = ModelConfig.Preset(o.Preset);
+        var v = o.Overrides;
         return new(StringComparer.Ordinal)
         {
             ["--model"] = Name(o.Model),
-            ["--objective"] = Name(o.Objective),
+            ["--objective"] = o.Objective.Name,
             ["--context"] = Text(o.Model == ModelKind.Que2Search && o.ContextEncoder),
             ["--modality-dropout"] = Text(o.Model == ModelKind.Que2Engage && o.ModalityDropout),
             ["--preset"] = o.Preset.Trim().ToLowerInvariant(),
-            ["--batch"] = Text(o.BatchSize ?? p.BatchSize),
-            ["--lr"] = Text(o.LearningRate ?? p.LearningRate),
+            ["--batch"] = Text(v.BatchSize ?? p.BatchSize),
+            ["--lr"] = Text(v.LearningRate ?? p.LearningRate),
             ["--seed"] = Text(o.Seed),
             ["--lambda1"] = Text(o.Lambda1),
             ["--lambda2"] = Text(o.Lambda2),
@@ -34,24 +35,26 @@ public static class ResumeSettings
             ["--engaged-fraction"] = Text(o.EngagedFraction),
             ["--engagement-prior"] = Text(o.EngagementPrior),
             ["--engagement-gradient"] = Text(o.EngagementGradient),
-            ["--d-model"] = Text(o.DModel ?? p.DModel),
-            ["--heads"] = Text(o.Heads ?? p.Heads),
-            ["--ffn"] = Text(o.Ffn ?? p.Ffn),
-            ["--query-layers"] = Text(o.QueryLayers ?? p.QueryLayers),
-            ["--text-layers"] = Text(o.TextLayers ?? p.TextLayers),
-            ["--fusion-layers"] = Text(o.FusionLayers ?? p.FusionLayers),
-            ["que2search text layers"] = Text(o.Que2SearchTextLayers ?? p.Que2SearchTextLayers),
-            ["text residual"] = Text(o.TextResidual ?? p.TextResidual),
-            ["--head-lr"] = Text(o.HeadLearningRate ?? p.HeadLearningRate),
-            ["--dim"] = Text(o.Dim ?? p.Dim),
-            ["--query-tokens"] = Text(o.QueryMaxTokens ?? p.QueryMaxTokens),
-            ["--doc-tokens"] = Text(o.DocMaxTokens ?? p.DocMaxTokens),
-            ["vocab size"] = Text(o.TokenizerModel is null ? o.VocabSize ?? p.Tokenizer.VocabSize : null),
-            ["trigram buckets"] = Text(o.TrigramBuckets ?? p.Tokenizer.TrigramBuckets),
-            ["--tokenizer-model"] = o.TokenizerModel is null ? "none" : Path.GetFileName(o.TokenizerModel),
-            ["dropout"] = Text(o.Dropout ?? p.Dropout),
-            ["--lazy-adam"] = Text(o.LazyAdam ?? p.SparseEmbeddingGradients),
-            ["modality drop rates"] = string.Join('/', Text(o.ContextDropRate ?? p.ContextDropRate), Text(o.ImageDropRate ?? p.ImageDropRate), Text(o.TextDropRate ?? p.TextDropRate)),
+            ["--d-model"] = Text(v.DModel ?? p.DModel),
+            ["--heads"] = Text(v.Heads ?? p.Heads),
+            ["--ffn"] = Text(v.Ffn ?? p.Ffn),
+            ["--query-layers"] = Text(v.QueryLayers ?? p.QueryLayers),
+            ["--text-layers"] = Text(v.TextLayers ?? p.TextLayers),
+            ["--fusion-layers"] = Text(v.FusionLayers ?? p.FusionLayers),
+            ["que2search text layers"] = Text(v.Que2SearchTextLayers ?? p.Que2SearchTextLayers),
+            ["text residual"] = Text(v.TextResidual ?? p.TextResidual),
+            ["--head-lr"] = Text(v.HeadLearningRate ?? p.HeadLearningRate),
+            ["--dim"] = Text(v.Dim ?? p.Dim),
+            ["--query-tokens"] = Text(v.QueryMaxTokens ?? p.QueryMaxTokens),
+            ["--doc-tokens"] = Text(v.DocMaxTokens ?? p.DocMaxTokens),
+            ["vocab size"] = Text(v.TokenizerModel is null ? v.VocabSize ?? p.Tokenizer.VocabSize : null),
+            ["trigram buckets"] = Text(v.TrigramBuckets ?? p.Tokenizer.TrigramBuckets),
+            ["--tokenizer-model"] = v.TokenizerModel is null ? "none" : Path.GetFileName(v.TokenizerModel),
+            ["--init"] = v.InitCheckpoint is null ? "none" : Path.GetFileName(v.InitCheckpoint),
+            ["warm-up steps"] = Text(o.WarmupSteps),
+            ["dropout"] = Text(v.Dropout ?? p.Dropout),
+            ["--lazy-adam"] = Text(v.LazyAdam ?? p.SparseEmbeddingGradients),
+            ["modality drop rates"] = string.Join('/', Text(v.ContextDropRate ?? p.ContextDropRate), Text(v.ImageDropRate ?? p.ImageDropRate), Text(v.TextDropRate ?? p.TextDropRate)),
         };
     }
 
@@ -65,7 +68,7 @@ public static class ResumeSettings
         var recorded = state.Settings ?? new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["--model"] = Name(state.Config.Kind),
-            ["--objective"] = Name(state.Objective),
+            ["--objective"] = state.Objective.Name,
             ["--seed"] = Text(state.Seed),
             ["--batch"] = Text(state.Config.BatchSize),
         };

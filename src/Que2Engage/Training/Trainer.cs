@@ -2,7 +2,7 @@ using Que2Engage.Common;
 using System.Diagnostics;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
-using Que2Engage.Training.Losses;
+using Que2Engage.Training.Objectives;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Que2Engage.Training;
 
 /// <summary>
-/// Trains a two-tower model with Adam on one of the three objectives and writes MODEL_DIR (config.json,
+/// Trains a two-tower model with Adam on one of the objectives (<see cref="TrainingObjectives"/>) and writes MODEL_DIR (config.json,
 /// weights.bin, metrics.jsonl, checkpoint/). Deterministic for a given seed and thread count: the data order is a
 /// function of (seed, position) and torch's RNG (dropout, modality dropout) is re-seeded from (seed, step) at every
 /// step, which is also what makes <see cref="TrainingOptions.Resume"/> continue exactly.
@@ -37,11 +37,13 @@ public static class Trainer
 
         var productsById = new Dictionary<string, Product>(StringComparer.Ordinal);
         foreach (var p in products) productsById.TryAdd(p.ProductId, p);
-        var built = TrainingExampleBuilder.Build(trainImpressions, options.Objective, productsById.Keys.ToHashSet(StringComparer.Ordinal), options.Seed);
-        if (built.Examples.Count < 2)
+        // Impressions naming products missing from the catalogue are skipped (and counted in the error below).
+        var usable = trainImpressions.Where(i => productsById.ContainsKey(i.ProductId) && i.Query is not null).ToList();
+        var examples = options.Objective.Examples(usable, options.Seed);
+        if (examples.Count < 2)
             throw new InvalidInputException(
-                $"only {built.Examples.Count} usable training example(s) for the {options.Objective.ToString().ToLowerInvariant()} objective " +
-                $"({built.SkippedUnknownProducts} impression(s) name products missing from the catalogue)");
+                $"only {examples.Count} usable training example(s) for the {options.Objective.Name} objective " +
+                $"({trainImpressions.Count - usable.Count} impression(s) name products missing from the catalogue)");
 
         Directory.CreateDirectory(modelDir);
         var resumeFrom = options.Resume ? CheckpointStore.TryRead(modelDir) : null;
@@ -63,12 +65,12 @@ public static class Trainer
         int batchSize = config.BatchSize;
         long examplesThisRun = 0;
         int totalSteps = options.Steps
-            ?? (options.Epochs is int e ? (int)Math.Max(1, (long)e * built.Examples.Count / batchSize) : DefaultSteps);
+            ?? (options.Epochs is int e ? (int)Math.Max(1, (long)e * examples.Count / batchSize) : DefaultSteps);
         int warmup = options.WarmupSteps ?? Math.Min(50, totalSteps / 10);
 
         torch.manual_seed(options.Seed);
         using var model = new TwoTowerModel(config, stats);
-        if (resumeFrom is null && options.InitCheckpoint is string init)
+        if (resumeFrom is null && options.Overrides.InitCheckpoint is string init)
             Modeling.Pretrained.PretrainedInit.LoadInto(model, init);
         // Parameter groups and their base rates (the engagement bias's faster rate, pretrained vs new parts): OptimizerGroups.
         var parameterGroups = OptimizerGroups.For(model);
@@ -89,9 +91,7 @@ public static class Trainer
         }
         int lastCheckpoint = step;
 
-        IBatchSampler sampler = options.Objective == Objective.Multitask && options.EngagedFraction is double fraction
-            ? new StratifiedBatchSampler(built.Examples, fraction, options.Seed)
-            : new BatchSampler(built.Examples, options.Seed);
+        var sampler = options.Objective.Sampler(examples, options);
         var productFeatures = new Dictionary<string, ProductFeatures>(StringComparer.Ordinal);
         var queryFeatures = new Dictionary<string, QueryFeatures>(StringComparer.Ordinal);
         ProductFeatures Doc(string id) =>
@@ -137,37 +137,13 @@ public static class Trainer
                 profile?.End(TrainingPhase.Data);
                 var q = model.EncodeQueries(queryBatch);
                 var (d, prior) = model.EncodeDocumentsWithPrior(docBatch);
-                var sameQuery = CollisionMask(batch.Select(x => x.Query).ToList(), batch.Select(x => x.Query).ToList());
-                var sameProduct = CollisionMask(batch.Select(x => x.ProductId).ToList(), batch.Select(x => x.ProductId).ToList());
+                var sameQuery = ObjectiveBatch.CollisionMask(batch.Select(x => x.Query).ToList(), batch.Select(x => x.Query).ToList());
+                var sameProduct = ObjectiveBatch.CollisionMask(batch.Select(x => x.ProductId).ToList(), batch.Select(x => x.ProductId).ToList());
                 var exclude = sameQuery.logical_or(sameProduct).logical_and(eye(batch.Count, dtype: ScalarType.Bool).logical_not());
-                Tensor total;
-                switch (options.Objective)
-                {
-                    case Objective.Contrastive:
-                        total = ContrastiveLoss.Compute(q, d, config.Scale, exclude);
-                        break;
-                    case Objective.Mixed:
-                    {
-                        var negIds = batch.Select(x => x.NegativeProductId ?? x.ProductId).ToList();
-                        var n = model.EncodeDocuments(negIds.Select(Doc).ToList());
-                        var has = torch.tensor(batch.Select(x => x.NegativeProductId is not null).ToArray());
-                        // A row's hard negative that is another row's positive would be a false negative column.
-                        var negCollision = CollisionMask(batch.Select(x => x.ProductId).ToList(), negIds);
-                        total = MixedBatchLoss.Compute(q, d, n, has, config.Scale, exclude, negCollision);
-                        break;
-                    }
-                    default:
-                    {
-                        var y = torch.tensor(batch.Select(x => x.Engaged).ToArray());
-                        var rows = options.RelevancePositives == RelevancePositives.Engaged ? y : null;
-                        var parts = MultitaskLoss.Compute(q, d, y, model.EngagementBias, config.Scale, options.Lambda1, options.Lambda2,
-                            exclude, options.CentredRelevance, rows, prior, options.EngagementGradient);
-                        total = parts.Total;
-                        lossRel = parts.Relevance.item<float>();
-                        lossEng = parts.Engagement.item<float>();
-                        break;
-                    }
-                }
+                var parts = options.Objective.Loss(new ObjectiveBatch(batch, model, options, q, d, prior, exclude, Doc));
+                var total = parts.Total;
+                lossRel = parts.Relevance?.item<float>();
+                lossEng = parts.Engagement?.item<float>();
                 loss = total.item<float>();
                 if (!double.IsFinite(loss))
                 {
@@ -208,7 +184,7 @@ public static class Trainer
 
         metrics.Flush();
         if (lastCheckpoint != step) CheckpointStore.Save(modelDir, State(), model, optimizer);
-        ModelStore.Save(model, modelDir, options.Loss);
+        ModelStore.Save(model, modelDir, options.Loss.ToJson());
         var runTime = clock.Elapsed;
         double examplesPerSecond = stepsThisRun == 0 ? 0 : examplesThisRun / Math.Max(1e-9, runTime.TotalSeconds);
         return new TrainingResult(step, lossCurve.Count > 0 ? lossCurve[^1] : double.NaN, lossCurve, examplesPerSecond, runTime);
@@ -224,14 +200,4 @@ public static class Trainer
     }
 
     private static long StepSeed(int seed, int step) => unchecked((long)(SplitMix64.For(seed, step).Next() >> 1));
-
-    /// <summary>B×B bool: rows[i] == cols[j].</summary>
-    private static Tensor CollisionMask(IReadOnlyList<string> rows, IReadOnlyList<string> cols)
-    {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        long Id(string s) => ids.TryGetValue(s, out var v) ? v : ids[s] = ids.Count;
-        var r = torch.tensor(rows.Select(Id).ToArray());
-        var c = torch.tensor(cols.Select(Id).ToArray());
-        return r.unsqueeze(1).eq(c.unsqueeze(0));
-    }
 }

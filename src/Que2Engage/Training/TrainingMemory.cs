@@ -1,5 +1,6 @@
 using Que2Engage.Common;
 using Que2Engage.Modeling;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Training;
 
@@ -12,19 +13,19 @@ namespace Que2Engage.Training;
 /// </summary>
 public static class TrainingMemory
 {
-    public static double LowerBoundBytes(ModelConfig c, Objective objective)
+    public static double LowerBoundBytes(ModelConfig c, ITrainingObjective objective)
     {
         double docTokens = c.DocMaxTokens + c.MaxImages + 2;            // text + image tokens + context/CLS tokens
         int docLayers = c.Kind == ModelKind.Que2Engage ? c.TextLayers + c.FusionLayers : c.Que2SearchTextLayers;
         double Tower(double tokens, int layers) => layers * (tokens * (4.0 * c.DModel + c.Ffn) + c.Heads * tokens * tokens);
-        double documents = objective == Objective.Mixed ? 2 : 1;        // mixed batches also encode a hard negative per row
+        double documents = objective.DocumentsPerExample;               // mixed batches also encode a hard negative per row
         double perExample = 4 * (Tower(c.QueryMaxTokens, c.QueryLayers) + documents * Tower(docTokens, docLayers));
         double b = c.BatchSize;
         return b * perExample + 4.0 * 4 * b * b * documents;
     }
 
     /// <summary>Refuses a batch/model size whose step cannot fit in memory, naming --batch.</summary>
-    public static void Check(ModelConfig config, Objective objective) =>
+    public static void Check(ModelConfig config, ITrainingObjective objective) =>
         MemoryBudget.Require(LowerBoundBytes(config, objective), $"--batch {config.BatchSize} (one training step of this model)",
             "use a smaller --batch or a smaller model");
 }

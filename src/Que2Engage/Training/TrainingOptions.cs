@@ -1,4 +1,5 @@
 using Que2Engage.Modeling;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Training;
 
@@ -9,18 +10,13 @@ namespace Que2Engage.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
+    // What to train: the architecture and the loss (a ModelVariant fixes these).
     public ModelKind Model { get; init; } = ModelKind.Que2Engage;
     /// <summary>Que2Search only: add the contextual encoder to the fusion.</summary>
     public bool ContextEncoder { get; init; }
-    public Objective Objective { get; init; } = Objective.Multitask;
+    public ITrainingObjective Objective { get; init; } = TrainingObjectives.Multitask;
     /// <summary>Que2Engage only: modality dropout (δ_c, δ_i, δ_t from the config).</summary>
     public bool ModalityDropout { get; init; }
-    public string Preset { get; init; } = "small";
-    public int? Steps { get; init; }
-    public int? Epochs { get; init; }
-    public int? BatchSize { get; init; }
-    public double? LearningRate { get; init; }
-    public int Seed { get; init; } = 1;
     public double Lambda1 { get; init; } = 0.8;
     public double Lambda2 { get; init; } = 0.2;
     /// <summary>
@@ -32,7 +28,7 @@ public sealed record TrainingOptions
     public RelevancePositives RelevancePositives { get; init; } = RelevancePositives.Shown;
     /// <summary>
     /// Multitask: the share of engaged pairs in every batch (e.g. 0.5 = the paper's 1:1 engaged : shown-not-engaged
-    /// training set); a batch then holds <see cref="BatchSize"/> engaged pairs plus shown-not-engaged ones (see
+    /// training set); a batch then holds batch-size engaged pairs plus shown-not-engaged ones (see
     /// <see cref="StratifiedBatchSampler"/>). null = B impressions as they come (≈ the log's engagement rate).
     /// </summary>
     public double? EngagedFraction { get; init; }
@@ -46,54 +42,26 @@ public sealed record TrainingOptions
     public double EngagementGradient { get; init; } = 1.0;
     /// <summary>With the prior: the model's serving weight w (<see cref="ModelConfig.ServingEngagementWeight"/>); null = 1.</summary>
     public double? ServingEngagementWeight { get; init; }
+
+    // How to run it (run settings; an experiment applies its own to every variant: TrainAndEvaluate.OptionsFor).
+    public string Preset { get; init; } = "small";
+    public int? Steps { get; init; }
+    public int? Epochs { get; init; }
+    public int Seed { get; init; } = 1;
     /// <summary>libtorch intra-op threads; 0 = the machine's cores.</summary>
     public int Threads { get; init; }
     public int CheckpointEvery { get; init; } = 200;
     public bool Resume { get; init; }
     /// <summary>Linear learning-rate warm-up steps (null = min(50, steps/10)).</summary>
     public int? WarmupSteps { get; init; }
-
-    // Model overrides (null = preset value).
-    public int? DModel { get; init; }
-    public int? Heads { get; init; }
-    public int? Ffn { get; init; }
-    public int? QueryLayers { get; init; }
-    public int? TextLayers { get; init; }
-    public int? FusionLayers { get; init; }
-    /// <summary>Layers of the Que2Search text encoder (null = the preset's; an ONNX --init: all of the checkpoint's).</summary>
-    public int? Que2SearchTextLayers { get; init; }
-    public int? Dim { get; init; }
-    public int? QueryMaxTokens { get; init; }
-    public int? DocMaxTokens { get; init; }
-    public int? VocabSize { get; init; }
-    /// <summary>Checkpoint to initialise the encoders from (see Modeling.Pretrained.PretrainedInit); null = random.</summary>
-    public string? InitCheckpoint { get; init; }
-    /// <summary>SentencePiece model or WordPiece vocab.txt to tokenize with instead of the hashing tokenizer.</summary>
-    public string? TokenizerModel { get; init; }
-    /// <summary>Mean pooling instead of [CLS] (ModelConfig.MeanPooling); null = the preset's.</summary>
-    public bool? MeanPooling { get; init; }
-    /// <summary>ε of the token-embedding LayerNorm (ModelConfig.EmbeddingNormEpsilon); null = the preset's.</summary>
-    public double? EmbeddingNormEpsilon { get; init; }
-    /// <summary>Text-residual towers (ModelConfig.TextResidual); null = the preset's (off; an ONNX --init turns it on).</summary>
-    public bool? TextResidual { get; init; }
-    /// <summary>Learning rate of the parts a checkpoint does not initialise (ModelConfig.HeadLearningRate); null = --lr.</summary>
-    public double? HeadLearningRate { get; init; }
-    public int? TrigramBuckets { get; init; }
-    public double? Dropout { get; init; }
-    /// <summary>
-    /// Sparse gradients for the token and trigram tables and <see cref="LazyAdam"/> (ModelConfig.SparseEmbeddingGradients);
-    /// false = dense Adam over every row; null = the preset's (small: dense, paper: lazy).
-    /// </summary>
-    public bool? LazyAdam { get; init; }
-    public double? ContextDropRate { get; init; }
-    public double? ImageDropRate { get; init; }
-    public double? TextDropRate { get; init; }
+    /// <summary>Model knobs over the preset's (sizes, batch, learning rates, dropout, tokenizer, init checkpoint).</summary>
+    public ModelConfigOverrides Overrides { get; init; } = new();
 
     /// <summary>The model configuration these options describe, for images of dimension <paramref name="imageDim"/>.</summary>
     public ModelConfig BuildModelConfig(int imageDim)
     {
         var p = ModelConfig.Preset(Preset);
-        var config = p with
+        var config = Overrides.ApplyTo(p with
         {
             Kind = Model,
             ContextEncoder = Model == ModelKind.Que2Search && ContextEncoder,
@@ -101,36 +69,7 @@ public sealed record TrainingOptions
             EngagementPrior = EngagementPrior,
             ServingEngagementWeight = ServingEngagementWeight ?? p.ServingEngagementWeight,
             ImageDim = imageDim,
-            DModel = DModel ?? p.DModel,
-            Heads = Heads ?? p.Heads,
-            Ffn = Ffn ?? p.Ffn,
-            QueryLayers = QueryLayers ?? p.QueryLayers,
-            TextLayers = TextLayers ?? p.TextLayers,
-            FusionLayers = FusionLayers ?? p.FusionLayers,
-            Que2SearchTextLayers = Que2SearchTextLayers ?? p.Que2SearchTextLayers,
-            TextResidual = TextResidual ?? p.TextResidual,
-            HeadLearningRate = HeadLearningRate ?? p.HeadLearningRate,
-            Dim = Dim ?? p.Dim,
-            MeanPooling = MeanPooling ?? p.MeanPooling,
-            EmbeddingNormEpsilon = EmbeddingNormEpsilon ?? p.EmbeddingNormEpsilon,
-            QueryMaxTokens = QueryMaxTokens ?? p.QueryMaxTokens,
-            DocMaxTokens = DocMaxTokens ?? p.DocMaxTokens,
-            Dropout = Dropout ?? p.Dropout,
-            SparseEmbeddingGradients = LazyAdam ?? p.SparseEmbeddingGradients,
-            ContextDropRate = ContextDropRate ?? p.ContextDropRate,
-            ImageDropRate = ImageDropRate ?? p.ImageDropRate,
-            TextDropRate = TextDropRate ?? p.TextDropRate,
-            BatchSize = BatchSize ?? p.BatchSize,
-            LearningRate = LearningRate ?? p.LearningRate,
-            Tokenizer = TokenizerModel is null
-                ? p.Tokenizer with
-                {
-                    VocabSize = VocabSize ?? p.Tokenizer.VocabSize,
-                    TrigramBuckets = TrigramBuckets ?? p.Tokenizer.TrigramBuckets,
-                }
-                : Text.TokenizerFactory.FromModelFile(Path.GetFullPath(TokenizerModel),
-                    p.Tokenizer with { TrigramBuckets = TrigramBuckets ?? p.Tokenizer.TrigramBuckets }).Settings,
-        };
+        });
         config.Validate();
         return config;
     }

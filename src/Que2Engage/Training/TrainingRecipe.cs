@@ -1,3 +1,6 @@
+using Que2Engage.Modeling;
+using Que2Engage.Training.Objectives;
+
 namespace Que2Engage.Training;
 
 /// <summary>
@@ -17,7 +20,7 @@ public static class TrainingRecipes
     /// </summary>
     public static TrainingOptions Apply(TrainingRecipe recipe, TrainingOptions options)
     {
-        if (options.Model != ModelKind.Que2Engage || options.Objective != Objective.Multitask) return options;
+        if (options.Model != ModelKind.Que2Engage || options.Objective != TrainingObjectives.Multitask) return options;
         return recipe switch
         {
             TrainingRecipe.Paper => options with

@@ -2,6 +2,7 @@ using Que2Engage.Cli;
 using Que2Engage.Cli.Commands;
 using Que2Engage.Tests.Data;
 using Que2Engage.Training;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Tests.CommandLine;
 
@@ -11,7 +12,7 @@ namespace Que2Engage.Tests.CommandLine;
 /// </summary>
 public class BenchTrainPeerTests
 {
-    private static readonly TrainingOptions Multitask = new() { Objective = Objective.Multitask };
+    private static readonly TrainingOptions Multitask = new() { Objective = TrainingObjectives.Multitask };
 
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
@@ -66,7 +67,7 @@ public class BenchTrainPeerTests
         File.WriteAllText(python, "");
         Assert.Contains("--pairs", Assert.Throws<InvalidInputException>(() => BenchTrainCommand.CheckPeer(Multitask, 0, python, dir.Path, dir.Path)).Message);
         Assert.Contains("mixed", Assert.Throws<InvalidInputException>(() =>
-            BenchTrainCommand.CheckPeer(Multitask with { Objective = Objective.Mixed }, 3, python, dir.Path, dir.Path)).Message);
+            BenchTrainCommand.CheckPeer(Multitask with { Objective = TrainingObjectives.Mixed }, 3, python, dir.Path, dir.Path)).Message);
         Assert.Contains("python3-torch", Assert.Throws<InvalidInputException>(() =>
             BenchTrainCommand.CheckPeer(Multitask, 3, dir.File("no-python"), dir.Path, dir.Path)).Message);
         Assert.Contains(BenchTrainCommand.PeerScript, Assert.Throws<InvalidInputException>(() =>

@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 using Que2Engage.Data;
 using Que2Engage.Evaluation;
 using Que2Engage.Experiments;
+using Que2Engage.Modeling;
 using Que2Engage.Simulation;
+using Que2Engage.Tests.Training;
+using Que2Engage.Text;
 using Que2Engage.Training;
 
 namespace Que2Engage.Tests.Experiments;
@@ -28,8 +31,12 @@ public sealed class AblationRunnerTests : IDisposable
     /// <summary>Tiny model and run: the point is the plumbing, not the numbers.</summary>
     private static TrainingOptions TinyKnobs => new()
     {
-        Steps = 3, BatchSize = 16, DModel = 16, Heads = 2, Ffn = 32, Dim = 16, FusionLayers = 1, QueryLayers = 1,
-        QueryMaxTokens = 8, DocMaxTokens = 12, VocabSize = 512, TrigramBuckets = 512, Threads = 1,
+        Steps = 3, Threads = 1,
+        Overrides = new()
+        {
+            BatchSize = 16, DModel = 16, Heads = 2, Ffn = 32, Dim = 16, FusionLayers = 1, QueryLayers = 1,
+            QueryMaxTokens = 8, DocMaxTokens = 12, VocabSize = 512, TrigramBuckets = 512,
+        },
     };
 
     [Fact]
@@ -87,12 +94,73 @@ public sealed class AblationRunnerTests : IDisposable
 
         // A row whose recipe changed under the same name is stale: only that cell trains again.
         var q2s = ModelVariant.PaperTable1[0];
-        var changed = options with { Rows = [q2s with { Options = q2s.Options with { LearningRate = 0.002 } }, ModelVariant.PaperTable1[6]] };
+        var changed = options with { Rows = [q2s with { Options = q2s.Options with { Overrides = new() { LearningRate = 0.002 } } }, ModelVariant.PaperTable1[6]] };
         var third = new RecordingProgress();
         AblationRunner.Run(dataset, truth, changed, third);
         Assert.Single(third.Logs, l => l.StartsWith("retrain Que2Search (seed 1): its settings changed: --lr 0.002", StringComparison.Ordinal));
         Assert.Contains(third.Tasks, t => t.StartsWith("train Que2Search", StringComparison.Ordinal));
         Assert.DoesNotContain(third.Tasks, t => t.StartsWith("train Que2Engage", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OptionsForPassesEveryRunSettingAndModelOverrideThrough()
+    {
+        var overrides = new ModelConfigOverrides();
+        foreach (var p in typeof(ModelConfigOverrides).GetProperties())
+        {
+            var t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            p.SetValue(overrides, t == typeof(int) ? 7 : t == typeof(double) ? 0.3 : t == typeof(bool) ? true : "x.model");
+        }
+        var knobs = new TrainingOptions
+        {
+            Preset = "paper", Steps = 5, Epochs = 2, Seed = 9, Threads = 1, CheckpointEvery = 3, WarmupSteps = 4, Overrides = overrides,
+        };
+        var variant = ModelVariant.PaperTable1[3];   // Que2Search w/ contextual encoder + mixed batch
+        var o = TrainAndEvaluate.OptionsFor(variant, knobs);
+        Assert.Equal(overrides, o.Overrides);
+        Assert.Equal(("paper", 5, 2, 9, 1, 3, 4, true), (o.Preset, o.Steps, o.Epochs, o.Seed, o.Threads, o.CheckpointEvery, o.WarmupSteps, o.Resume));
+        Assert.Equal((variant.Options.Model, variant.Options.Objective, true), (o.Model, o.Objective, o.ContextEncoder));
+
+        // A knob the run leaves open keeps the variant's own; one the run sets wins.
+        var own = variant with { Options = variant.Options.WithOverrides(x => x with { Dropout = 0.1, Heads = 3 }) };
+        Assert.Equal((0.1, 3), (TrainAndEvaluate.OptionsFor(own, new TrainingOptions()).Overrides.Dropout, TrainAndEvaluate.OptionsFor(own, new TrainingOptions()).Overrides.Heads));
+        Assert.Equal((0.3, 7), (TrainAndEvaluate.OptionsFor(own, knobs).Overrides.Dropout, TrainAndEvaluate.OptionsFor(own, knobs).Overrides.Heads));
+    }
+
+    [Fact]
+    public void DropoutDropRatesWarmupAndTokenizerOfTheRunReachTheTrainerAndTheStoredCell()
+    {
+        // These knobs used to be dropped on the way from an experiment's run knobs to the trainer (issue 14).
+        string data = Path.Combine(_dir, "data");
+        MarketplaceGenerator.Generate(new WorldSettings { Products = 300, Queries = 80, Sessions = 200, Seed = 3 }, data);
+        var dataset = MarketplaceDataset.Load(data);
+        string spm = Path.Combine(AppContext.BaseDirectory, "Text", "Fixtures", "tiny_xlmr.model");
+        var row = ModelVariant.PaperTable1[6];   // Que2Engage w/ multitask + modality dropout
+        var options = new AblationOptions
+        {
+            OutputDirectory = Path.Combine(_dir, "out"),
+            Seeds = [1],
+            RunKnobs = TinyKnobs.WithOverrides(o => o with
+            {
+                Dropout = 0.25, ContextDropRate = 0.125, ImageDropRate = 0.375, TextDropRate = 0.625, TokenizerModel = spm,
+            }) with { WarmupSteps = 2 },
+            Rows = [row],
+            Evaluation = new EvaluationOptions { MaxQueries = 20 },
+        };
+        AblationRunner.Run(dataset, null, options);
+
+        string modelDir = Path.Combine(options.OutputDirectory, "models", $"{row.Slug}-seed1");
+        var config = ModelStore.ReadManifest(Path.Combine(modelDir, ModelStore.ConfigFile)).Config;
+        Assert.Equal((0.25, 0.125, 0.375, 0.625), (config.Dropout, config.ContextDropRate, config.ImageDropRate, config.TextDropRate));
+        Assert.Equal(SentencePieceTokenizer.KindName, config.Tokenizer.Kind);
+        Assert.True(File.Exists(Path.Combine(modelDir, ModelStore.TokenizerModelFile)));
+        // Warm-up over 2 steps: step 1 at half the learning rate, step 2 at the full rate.
+        var lr = File.ReadLines(Path.Combine(modelDir, MetricsLog.FileName)).Select(l => JsonNode.Parse(l)!["lr"]!.GetValue<double>()).ToList();
+        Assert.Equal(new[] { config.LearningRate / 2, config.LearningRate, config.LearningRate }, lr);
+
+        var stored = new ResultStore(Path.Combine(options.OutputDirectory, "cells")).TryLoad(row.Name, 1)!.Settings!;
+        Assert.Equal(("0.25", "0.125/0.375/0.625", "tiny_xlmr.model", "2"),
+            (stored["dropout"], stored["modality drop rates"], stored["--tokenizer-model"], stored["warm-up steps"]));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
+using Que2Engage.Modeling;
 using Que2Engage.Experiments;
 using Que2Engage.Training;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Tests.Experiments;
 
@@ -15,7 +17,7 @@ public class ModelVariantTests
         Assert.All(rows.Take(4), r => Assert.Equal(ModelKind.Que2Search, r.Options.Model));
         Assert.All(rows.Skip(4), r => Assert.Equal(ModelKind.Que2Engage, r.Options.Model));
         Assert.Equal(new[] { false, true, false, true }, rows.Take(4).Select(r => r.Options.ContextEncoder));
-        Assert.Equal(new[] { Objective.Contrastive, Objective.Contrastive, Objective.Mixed, Objective.Mixed, Objective.Mixed, Objective.Multitask, Objective.Multitask },
+        Assert.Equal(new[] { TrainingObjectives.Contrastive, TrainingObjectives.Contrastive, TrainingObjectives.Mixed, TrainingObjectives.Mixed, TrainingObjectives.Mixed, TrainingObjectives.Multitask, TrainingObjectives.Multitask },
             rows.Select(r => r.Options.Objective));
         Assert.Equal(new[] { false, false, false, false, false, false, true }, rows.Select(r => r.Options.ModalityDropout));
         Assert.Equal(0.8, rows[^1].Options.Lambda1);
@@ -29,7 +31,7 @@ public class ModelVariantTests
         Assert.Equal(ModelVariant.PaperTable1, ModelVariant.AblationRows.Take(7));
         var rec = ModelVariant.AblationRows[^1];
         Assert.Same(ModelVariant.Que2EngageRecommended, rec);
-        Assert.Equal(Objective.Multitask, rec.Options.Objective);
+        Assert.Equal(TrainingObjectives.Multitask, rec.Options.Objective);
         Assert.Equal(RelevancePositives.Engaged, rec.Options.RelevancePositives);
         Assert.True(rec.Options.EngagementPrior);
         Assert.Equal(rec, Que2Engage.Cli.Commands.AblationCommand.SelectRows("8").Single());

@@ -20,7 +20,7 @@ public sealed class ResumeMismatchTests : IDisposable
     public void ChangedBatchAndSeedAreRefusedByName()
     {
         Train(Options);
-        var e = Assert.Throws<InvalidInputException>(() => Train(Options with { Steps = 4, Resume = true, BatchSize = 16, Seed = 2 }));
+        var e = Assert.Throws<InvalidInputException>(() => Train(Options.WithOverrides(o => o with { BatchSize = 16 }) with { Steps = 4, Resume = true, Seed = 2 }));
         Assert.Contains("--batch 16 (checkpoint: 32)", e.Message);
         Assert.Contains("--seed 2 (checkpoint: 1)", e.Message);
         Assert.DoesNotContain("--lr", e.Message);

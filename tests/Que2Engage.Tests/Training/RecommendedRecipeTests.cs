@@ -5,6 +5,7 @@ using Que2Engage.Training;
 using Que2Engage.Training.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Tests.Training;
 
@@ -44,7 +45,7 @@ public sealed class RecommendedRecipeTests : IDisposable
         Assert.Equal(0.0, rec.EngagementGradient);
         Assert.Equal(1.0, paper.EngagementGradient);
         // Other models and objectives are left alone.
-        var q2s = ToyWorld.TinyOptions(ModelKind.Que2Search, Objective.Contrastive);
+        var q2s = ToyWorld.TinyOptions(ModelKind.Que2Search, TrainingObjectives.Contrastive);
         Assert.Equal(q2s, TrainingRecipes.Apply(TrainingRecipe.Recommended, q2s));
         // The Table 1 rows keep the paper's recipe; the demo's recommended variant departs.
         Assert.All(ModelVariant.PaperTable1, v => Assert.False(v.Options.EngagementPrior || v.Options.CentredRelevance));
@@ -182,7 +183,7 @@ public sealed class RecommendedRecipeTests : IDisposable
         Assert.True(last < 0.85 * first, $"loss did not fall: {first:F3} → {last:F3}");
 
         using var model = ModelStore.Load(Dir("rec"));
-        Assert.Equal(options.Loss, ModelStore.ReadManifest(Path.Combine(Dir("rec"), ModelStore.ConfigFile)).Training);
+        Assert.Equal(options.Loss, LossSettings.Of(ModelStore.ReadManifest(Path.Combine(Dir("rec"), ModelStore.ConfigFile))));
         var byId = world.Products.ToDictionary(p => p.ProductId);
         var q = model.EmbedQueries(world.Eval.Select(i => i.Query).ToList());
         var d = model.EmbedProducts(world.Eval.Select(i => byId[i.ProductId]).ToList());

@@ -1,5 +1,7 @@
+using Que2Engage.Modeling;
 using Que2Engage.Data;
 using Que2Engage.Training;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Tests.Training;
 
@@ -60,24 +62,34 @@ public sealed class ToyWorld
     }
 
     /// <summary>Options for a tiny, fast model.</summary>
-    public static TrainingOptions TinyOptions(ModelKind kind = ModelKind.Que2Engage, Objective objective = Objective.Multitask) => new()
+    public static TrainingOptions TinyOptions(ModelKind kind = ModelKind.Que2Engage, ITrainingObjective? objective = null) => new()
     {
         Model = kind,
-        Objective = objective,
+        Objective = objective ?? TrainingObjectives.Multitask,
         Steps = 40,
-        BatchSize = 32,
-        LearningRate = 3e-3,
-        DModel = 32,
-        Heads = 2,
-        Ffn = 64,
-        QueryLayers = 1,
-        FusionLayers = 1,
-        Dim = 16,
-        QueryMaxTokens = 8,
-        DocMaxTokens = 12,
-        VocabSize = 512,
-        TrigramBuckets = 512,
+        Overrides = new()
+        {
+            BatchSize = 32,
+            LearningRate = 3e-3,
+            DModel = 32,
+            Heads = 2,
+            Ffn = 64,
+            QueryLayers = 1,
+            FusionLayers = 1,
+            Dim = 16,
+            QueryMaxTokens = 8,
+            DocMaxTokens = 12,
+            VocabSize = 512,
+            TrigramBuckets = 512,
+        },
         Threads = 1,
         CheckpointEvery = 1000,
     };
+}
+
+internal static class TrainingOptionsTestExtensions
+{
+    /// <summary><paramref name="options"/> with its model overrides changed by <paramref name="change"/>.</summary>
+    public static TrainingOptions WithOverrides(this TrainingOptions options, Func<ModelConfigOverrides, ModelConfigOverrides> change) =>
+        options with { Overrides = change(options.Overrides) };
 }

@@ -2,6 +2,7 @@ using Que2Engage.Cli;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Tests.Training;
 
@@ -80,8 +81,8 @@ public sealed class TrainCommandTests : IDisposable
         var rec = ModelStore.ReadManifest(Path.Combine(_dir, "rec", ModelStore.ConfigFile));
         Assert.True(rec.Config.EngagementPrior);
         Assert.Equal(ModelKind.Que2Search, rec.Config.Kind);   // the late-fusion document tower
-        Assert.Equal(RelevancePositives.Engaged, rec.Training!.RelevancePositives);
-        Assert.Equal(0.5, rec.Training.EngagedFraction);
+        Assert.Equal(RelevancePositives.Engaged, LossSettings.Of(rec)!.RelevancePositives);
+        Assert.Equal(0.5, LossSettings.Of(rec)!.EngagedFraction);
 
         (code, _, err) = Run(["train", "--data", data, "--out", Path.Combine(_dir, "paper"), "--recipe", "paper", "--modality-dropout", .. Tiny]);
         Assert.True(code == 0, err);
@@ -89,7 +90,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.False(paper.Config.EngagementPrior);
         Assert.Equal(ModelKind.Que2Engage, paper.Config.Kind);
         Assert.True(paper.Config.ModalityDropout);
-        Assert.Equal(new LossSettings(Objective.Multitask, 0.8, 0.2, false, RelevancePositives.Shown, null, 1.0), paper.Training);
+        Assert.Equal(new LossSettings(TrainingObjectives.Multitask, 0.8, 0.2, false, RelevancePositives.Shown, null, 1.0), LossSettings.Of(paper));
 
         // One switch of the recipe turned back, the rest kept.
         (code, _, err) = Run(["train", "--data", data, "--out", Path.Combine(_dir, "mixed"), "--relevance-positives", "shown", "--document-tower", "que2engage", .. Tiny]);
@@ -97,7 +98,7 @@ public sealed class TrainCommandTests : IDisposable
         var mixed = ModelStore.ReadManifest(Path.Combine(_dir, "mixed", ModelStore.ConfigFile));
         Assert.Equal(ModelKind.Que2Engage, mixed.Config.Kind);
         Assert.True(mixed.Config.EngagementPrior);
-        Assert.Equal(RelevancePositives.Shown, mixed.Training!.RelevancePositives);
+        Assert.Equal(RelevancePositives.Shown, LossSettings.Of(mixed)!.RelevancePositives);
 
         // The recommended recipe's tower has no modality dropout: say how to get it.
         (code, _, err) = Run(["train", "--data", data, "--out", Path.Combine(_dir, "md"), "--modality-dropout", .. Tiny]);
@@ -108,8 +109,8 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void DefaultObjectiveFollowsTheModel()
     {
-        Assert.Equal(Objective.Multitask, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Engage));
-        Assert.Equal(Objective.Contrastive, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Search));
-        Assert.Equal(Objective.Mixed, Cli.Commands.TrainCommand.ParseObjective("mixed", ModelKind.Que2Search));
+        Assert.Equal(TrainingObjectives.Multitask, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Engage));
+        Assert.Equal(TrainingObjectives.Contrastive, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Search));
+        Assert.Equal(TrainingObjectives.Mixed, Cli.Commands.TrainCommand.ParseObjective("mixed", ModelKind.Que2Search));
     }
 }

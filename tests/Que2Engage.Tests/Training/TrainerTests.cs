@@ -1,6 +1,7 @@
 using Que2Engage.Modeling;
 using Que2Engage.Training;
 using TorchSharp;
+using Que2Engage.Training.Objectives;
 
 namespace Que2Engage.Tests.Training;
 
@@ -41,13 +42,13 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(ModelKind.Que2Search, Objective.Contrastive)]
-    [InlineData(ModelKind.Que2Search, Objective.Mixed)]
-    [InlineData(ModelKind.Que2Engage, Objective.Mixed)]
-    public void OtherObjectivesTrainWithFiniteLoss(ModelKind kind, Objective objective)
+    [InlineData(ModelKind.Que2Search, "contrastive")]
+    [InlineData(ModelKind.Que2Search, "mixed")]
+    [InlineData(ModelKind.Que2Engage, "mixed")]
+    public void OtherObjectivesTrainWithFiniteLoss(ModelKind kind, string objective)
     {
         var world = new ToyWorld(trainSessions: 120);
-        var result = Trainer.Train(world.Products, world.Train, ToyWorld.TinyOptions(kind, objective) with { Steps = 15 }, Dir("o"));
+        var result = Trainer.Train(world.Products, world.Train, ToyWorld.TinyOptions(kind, TrainingObjectives.Parse(objective)) with { Steps = 15 }, Dir("o"));
         Assert.Equal(15, result.Steps);
         Assert.All(result.LossCurve, l => Assert.True(double.IsFinite(l)));
         Assert.True(File.Exists(Path.Combine(Dir("o"), ModelStore.WeightsFile)));
@@ -59,7 +60,7 @@ public sealed class TrainerTests : IDisposable
     public void ResumeContinuesExactly(bool lazyAdam)
     {
         var world = new ToyWorld(trainSessions: 120);
-        var options = ToyWorld.TinyOptions() with { Steps = 12, CheckpointEvery = 5, ModalityDropout = true, LazyAdam = lazyAdam };
+        var options = ToyWorld.TinyOptions().WithOverrides(o => o with { LazyAdam = lazyAdam }) with { Steps = 12, CheckpointEvery = 5, ModalityDropout = true };
         var straight = Trainer.Train(world.Products, world.Train, options, Dir("straight"));
 
         Trainer.Train(world.Products, world.Train, options with { Steps = 5 }, Dir("split"));
@@ -100,7 +101,7 @@ public sealed class TrainerTests : IDisposable
     public void DivergenceStopsWithClearErrorAndKeepsCheckpoint()
     {
         var world = new ToyWorld(trainSessions: 60);
-        var options = ToyWorld.TinyOptions() with { Steps = 30, CheckpointEvery = 1, LearningRate = 1e30, WarmupSteps = 0 };
+        var options = ToyWorld.TinyOptions().WithOverrides(o => o with { LearningRate = 1e30 }) with { Steps = 30, CheckpointEvery = 1, WarmupSteps = 0 };
         var e = Assert.Throws<Que2EngageException>(() => Trainer.Train(world.Products, world.Train, options, Dir("nan")));
         Assert.Matches(@"diverged at step \d+", e.Message);
         Assert.IsNotType<InvalidInputException>(e);
@@ -115,7 +116,7 @@ public sealed class TrainerTests : IDisposable
     public void NativeMemoryStaysFlat(bool lazyAdam)
     {
         var world = new ToyWorld(trainSessions: 60);
-        var options = ToyWorld.TinyOptions() with { BatchSize = 8, LazyAdam = lazyAdam };
+        var options = ToyWorld.TinyOptions().WithOverrides(o => o with { BatchSize = 8, LazyAdam = lazyAdam });
         Trainer.Train(world.Products, world.Train, options with { Steps = 20 }, Dir("warm"));
 
         var stats = DisposeScopeManager.Statistics;

@@ -49,7 +49,7 @@ public static class EncoderWeightLoader
 
         Require(layers >= c.QueryLayers, path, $"the query encoder needs {c.QueryLayers} layers; the checkpoint has {layers}");
         for (int i = 0; i < c.QueryLayers; i++) loader.Layer(i, $"queryTower.encoder.encoder.layers.{i}");
-        if (c.Kind == Training.ModelKind.Que2Engage)
+        if (c.Kind == ModelKind.Que2Engage)
         {
             Require(layers >= c.TextLayers + c.FusionLayers, path,
                 $"the text encoder (K={c.TextLayers}) and fusion encoder (M={c.FusionLayers}) need {c.TextLayers + c.FusionLayers} layers; the checkpoint has {layers}");
@@ -72,7 +72,7 @@ public static class EncoderWeightLoader
     public static IReadOnlyList<string> PretrainedPrefixes(ModelConfig c)
     {
         var prefixes = new List<string> { "queryTower.embed.", "queryTower.encoder.", "documentTower.embed." };
-        if (c.Kind == Training.ModelKind.Que2Engage)
+        if (c.Kind == ModelKind.Que2Engage)
         {
             if (c.TextLayers > 0) prefixes.Add("documentTower.textEncoder.");
             prefixes.Add("documentTower.fusion.encoder.");

@@ -1,5 +1,3 @@
-using Que2Engage.Training;
-
 namespace Que2Engage.Modeling.Pretrained;
 
 /// <summary>
@@ -36,11 +34,11 @@ public static class PretrainedInit
         string.Equals(init, MiniLmPackage.Name, StringComparison.OrdinalIgnoreCase) ? MiniLmPackage.LocateAssembly() : init;
 
     /// <summary>
-    /// Options ready for <see cref="Trainer"/>: for an ONNX encoder, the resolved checkpoint path, its vocabulary as
+    /// Overrides ready for training: for an ONNX encoder, the resolved checkpoint path, its vocabulary as
     /// the tokenizer model (unless one is given), and d/heads/ffn (unless given) and the learning rate (unless given)
     /// from the checkpoint. Other options are returned unchanged.
     /// </summary>
-    public static TrainingOptions Prepare(TrainingOptions options)
+    public static ModelConfigOverrides Prepare(ModelConfigOverrides options)
     {
         if (options.InitCheckpoint is not string init || !IsOnnx(init)) return options;
         string path = ResolvePath(init);

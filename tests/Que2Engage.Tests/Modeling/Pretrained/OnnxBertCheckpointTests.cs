@@ -165,11 +165,11 @@ public sealed class OnnxBertCheckpointTests(MiniLmFixture m) : IClassFixture<Min
     {
         // What train --init minilm builds for Que2Search: all 6 layers in both towers, mean pooling, D = 384 and
         // text-residual heads that start at zero — before any step its embeddings are MiniLM's.
-        var options = PretrainedInit.Prepare(new TrainingOptions { Model = ModelKind.Que2Search, InitCheckpoint = m.Assembly,
+        var overrides = PretrainedInit.Prepare(new ModelConfigOverrides { InitCheckpoint = m.Assembly,
             QueryMaxTokens = 12, DocMaxTokens = 16, TrigramBuckets = 64 });
-        Assert.Equal((6, 6, 384, true, true), (options.QueryLayers, options.Que2SearchTextLayers, options.Dim, options.MeanPooling, options.TextResidual));
-        Assert.Equal((5e-5, 1e-3), (options.LearningRate, options.HeadLearningRate));
-        var config = options.BuildModelConfig(imageDim: 0);
+        Assert.Equal((6, 6, 384, true, true), (overrides.QueryLayers, overrides.Que2SearchTextLayers, overrides.Dim, overrides.MeanPooling, overrides.TextResidual));
+        Assert.Equal((5e-5, 1e-3), (overrides.LearningRate, overrides.HeadLearningRate));
+        var config = new TrainingOptions { Model = ModelKind.Que2Search, Overrides = overrides }.BuildModelConfig(imageDim: 0);
 
         using var scope = NewDisposeScope();
         using var model = new TwoTowerModel(config, ContextStatistics.FromCatalogue([]));

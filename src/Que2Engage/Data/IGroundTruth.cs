@@ -1,4 +1,4 @@
-namespace Que2Engage.Evaluation;
+namespace Que2Engage.Data;
 
 /// <summary>
 /// The hidden truth of a simulated marketplace (world.json): true semantic relevance and true engagement

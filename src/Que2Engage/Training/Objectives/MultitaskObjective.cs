@@ -1,0 +1,33 @@
+using Que2Engage.Data;
+using Que2Engage.Training.Losses;
+using static TorchSharp.torch;
+
+namespace Que2Engage.Training.Objectives;
+
+/// <summary>
+/// Que2Engage's objective: every shown pair with its engagement label, <see cref="MultitaskLoss"/> with the run's
+/// λs and switches (<see cref="TrainingOptions"/>), batches stratified by <see cref="TrainingOptions.EngagedFraction"/>
+/// when it is set.
+/// </summary>
+public sealed class MultitaskObjective : ITrainingObjective
+{
+    public string Name => "multitask";
+
+    public IReadOnlyList<TrainingExample> Examples(IReadOnlyList<Impression> impressions, long seed) =>
+        [.. impressions.Select(i => new TrainingExample(i.Query, i.ProductId, i.Engaged))];
+
+    public IBatchSampler Sampler(IReadOnlyList<TrainingExample> examples, TrainingOptions options) =>
+        options.EngagedFraction is double fraction
+            ? new StratifiedBatchSampler(examples, fraction, options.Seed)
+            : new BatchSampler(examples, options.Seed);
+
+    public ObjectiveLoss Loss(ObjectiveBatch b)
+    {
+        var o = b.Options;
+        var engaged = tensor(b.Examples.Select(x => x.Engaged).ToArray());
+        var rows = o.RelevancePositives == RelevancePositives.Engaged ? engaged : null;
+        var parts = MultitaskLoss.Compute(b.Queries, b.Documents, engaged, b.Model.EngagementBias, b.Scale, o.Lambda1, o.Lambda2,
+            b.Exclude, o.CentredRelevance, rows, b.Prior, o.EngagementGradient);
+        return new(parts.Total, parts.Relevance, parts.Engagement);
+    }
+}

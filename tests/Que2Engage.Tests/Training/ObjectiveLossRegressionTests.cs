@@ -1,0 +1,41 @@
+using System.Globalization;
+using Que2Engage.Modeling;
+using Que2Engage.Training;
+using Que2Engage.Training.Objectives;
+
+namespace Que2Engage.Tests.Training;
+
+/// <summary>
+/// The first steps' losses of every objective, recorded (libtorch CPU, 1 thread) before the objectives moved out of
+/// Trainer into Training/Objectives: the seam must compute the same batches, masks, RNG draws and losses.
+/// </summary>
+public sealed class ObjectiveLossRegressionTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "q2e-objloss-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private static TrainingOptions Options(string recipe) => recipe switch
+    {
+        "contrastive" => ToyWorld.TinyOptions(ModelKind.Que2Search, TrainingObjectives.Contrastive),
+        "mixed" => ToyWorld.TinyOptions(ModelKind.Que2Engage, TrainingObjectives.Mixed) with { ModalityDropout = true },
+        "multitask-paper" => ToyWorld.TinyOptions(ModelKind.Que2Engage, TrainingObjectives.Multitask) with { ModalityDropout = true, CentredRelevance = true },
+        _ => TrainingRecipes.Apply(TrainingRecipe.Recommended, ToyWorld.TinyOptions(ModelKind.Que2Engage, TrainingObjectives.Multitask)),
+    };
+
+    [Theory]
+    [InlineData("contrastive", "4.646615028381348 3.907644271850586 3.414792537689209 3.425137758255005")]
+    [InlineData("mixed", "4.077232837677002 4.4566650390625 4.097562789916992 4.102872848510742")]
+    [InlineData("multitask-paper", "3.0763602256774902 3.809105396270752 3.6692140102386475 2.9633023738861084")]
+    [InlineData("multitask-recommended", "4.130494594573975 3.474191427230835 3.283203601837158 3.2413487434387207")]
+    public void FirstStepsLossesAreUnchanged(string recipe, string expected)
+    {
+        var world = new ToyWorld(trainSessions: 120);
+        var result = Trainer.Train(world.Products, world.Train, Options(recipe) with { Steps = 4 }, _dir);
+        string actual = string.Join(' ', result.LossCurve.Select(l => l.ToString("R", CultureInfo.InvariantCulture)));
+        Assert.Equal(expected, actual);
+    }
+}
