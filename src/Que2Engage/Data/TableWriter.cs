@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Parquet;
 using Parquet.Serialization;
+using Que2Engage.Common;
 
 namespace Que2Engage.Data;
 
@@ -28,7 +30,7 @@ internal sealed class TableWriter<T> : ITableWriter<T> where T : class
 
     readonly string _path;
     readonly Func<T, RowProblem?> _check;
-    readonly AtomicOutputFile _output;
+    readonly AtomicFile.Pending _output;
     readonly Utf8JsonWriter? _json;          // JSONL
     readonly BufferedStream? _jsonBuffer;
     readonly List<T>? _rows;                 // Parquet: the row group being buffered
@@ -43,7 +45,7 @@ internal sealed class TableWriter<T> : ITableWriter<T> where T : class
         var format = DataWriters.FormatOf(path);
         _path = path;
         _check = check;
-        _output = new AtomicOutputFile(path);
+        _output = AtomicFile.Create(path);
         if (format == TableFormat.Parquet) _rows = [];
         else
         {
@@ -132,14 +134,21 @@ internal sealed class TableWriter<T> : ITableWriter<T> where T : class
         writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// True while an exception is propagating through the caller's frames (e.g. a <c>using</c> block that threw is
+    /// disposing us). Lets Dispose refuse to publish a partial file without forcing every caller to call an explicit
+    /// Complete().
+    /// </summary>
+    static bool ExceptionInFlight() => Marshal.GetExceptionPointers() != IntPtr.Zero;
+
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        if (_faulted || AtomicOutputFile.ExceptionInFlight())
+        if (_faulted || ExceptionInFlight())
         {
             _json?.Dispose();
-            _output.Abort();
+            _output.Dispose();
             return;
         }
         try
@@ -150,7 +159,7 @@ internal sealed class TableWriter<T> : ITableWriter<T> where T : class
         catch (Exception e)
         {
             try { _json?.Dispose(); } catch { /* the file is being discarded anyway */ }
-            _output.Abort();
+            _output.Dispose();
             if (e is Que2EngageException) throw;
             throw new Que2EngageException($"{_path}: writing failed: {e.Message}", inner: e);
         }
