@@ -26,7 +26,7 @@ internal sealed class ParquetRawRow(IReadOnlyDictionary<string, DecodedColumn> c
     public float[][] Vectors(string field)
     {
         if (!columns.TryGetValue(field, out var c)) return [];
-        if (c.VectorProblems![Index] is { } problem) throw new RowProblemException(new(field, problem));
+        if (c.VectorProblems![Index] is { } problem) throw new RowProblemException(field, problem);
         return c.Vectors![Index];
     }
 }

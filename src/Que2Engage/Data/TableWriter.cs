@@ -29,7 +29,7 @@ internal sealed class TableWriter<T> : ITableWriter<T> where T : class
     };
 
     readonly string _path;
-    readonly Func<T, RowProblem?> _check;
+    readonly Func<T, DataProblem?> _check;
     readonly AtomicFile.Pending _output;
     readonly Utf8JsonWriter? _json;          // JSONL
     readonly BufferedStream? _jsonBuffer;
@@ -40,7 +40,7 @@ internal sealed class TableWriter<T> : ITableWriter<T> where T : class
 
     public long RowsWritten { get; private set; }
 
-    public TableWriter(string path, Func<T, RowProblem?> check)
+    public TableWriter(string path, Func<T, DataProblem?> check)
     {
         var format = DataWriters.FormatOf(path);
         _path = path;
