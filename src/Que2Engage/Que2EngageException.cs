@@ -22,10 +22,12 @@ public class DataFormatException : InvalidInputException
     public string File { get; }
     public long? Row { get; }
     public string? Field { get; }
+    /// <summary>What is wrong, without the "file:row: field: " prefix of <see cref="Exception.Message"/>.</summary>
+    public string Reason { get; }
     public DataFormatException(string file, long? row, string? field, string message, Exception? inner = null)
         : base(Format(file, row, field, message), inner)
     {
-        File = file; Row = row; Field = field;
+        File = file; Row = row; Field = field; Reason = message;
     }
 
     public static string Format(string file, long? row, string? field, string message) =>

@@ -48,9 +48,13 @@ public static class DataFiles
         known.UnionWith(SideFiles);
         foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
         {
-            // Tables, side files and the ".tmp" leftovers of an interrupted writer are data; anything else is not ours.
+            // Tables, side files and the temp-file leftovers of an interrupted writer (today "<table>.tmp-…", before
+            // "<table>.tmp") are data; anything else is not ours.
             string rel = Path.GetRelativePath(dir, file).Replace('\\', '/');
-            if (!known.Contains(rel) && !(rel.EndsWith(".tmp", StringComparison.Ordinal) && known.Contains(rel[..^4])))
+            int marker = rel.LastIndexOf(Common.AtomicFile.TempMarker, StringComparison.Ordinal);
+            bool leftover = (rel.EndsWith(".tmp", StringComparison.Ordinal) && known.Contains(rel[..^4]))
+                || (marker > 0 && known.Contains(rel[..marker]));
+            if (!known.Contains(rel) && !leftover)
                 throw new InvalidInputException($"{dir}: holds {rel}, which is not part of a data directory; refusing to replace the directory even with --overwrite");
         }
     }

@@ -14,13 +14,15 @@ public static class DataValidator
         var dataset = MarketplaceDataset.Load(dataDir, options, report, collectFileErrors: true);
 
         string Rel(string file) => Path.GetRelativePath(dataDir, file).Replace('\\', '/');
-        // Completeness: a writer killed mid-way leaves "<table>.tmp" files, and a table with no rows is as good as
+        // Completeness: a writer killed mid-way leaves temporary "<table>.tmp-…" files, and a table with no rows is as good as
         // missing; either means the directory is partial, which a row-by-row check alone would call "ok".
         foreach (var sub in new[] { "", "train", "eval" })
         {
             var folder = Path.Combine(dataDir, sub);
             if (!System.IO.Directory.Exists(folder)) continue;
-            foreach (var tmp in System.IO.Directory.EnumerateFiles(folder, "*.tmp").Order(StringComparer.Ordinal))
+            var leftovers = System.IO.Directory.EnumerateFiles(folder, "*.tmp")   // older writers used a fixed "<table>.tmp"
+                .Concat(System.IO.Directory.EnumerateFiles(folder, "*" + Common.AtomicFile.TempMarker + "*"));
+            foreach (var tmp in leftovers.Order(StringComparer.Ordinal))
                 report.Add(new DataProblem(tmp, 0, "", "leftover of an interrupted write: the data directory is incomplete; generate or import it again"), options.MaxStoredProblems);
         }
         foreach (var (file, rows) in report.RowsCheckedByFile.ToList())

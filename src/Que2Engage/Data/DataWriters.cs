@@ -6,23 +6,11 @@ namespace Que2Engage.Data;
 /// </summary>
 public static class DataWriters
 {
-    public static ITableWriter<Product> Products(string path) => FormatOf(path) switch
-    {
-        TableFormat.Parquet => new ProductParquetWriter(path),
-        _ => new JsonlTableWriter<Product>(path, RowRules.Check, JsonRowWriters.Product),
-    };
+    public static ITableWriter<Product> Products(string path) => new TableWriter<Product>(path, RowRules.Check);
 
-    public static ITableWriter<Impression> Impressions(string path) => FormatOf(path) switch
-    {
-        TableFormat.Parquet => new ImpressionParquetWriter(path),
-        _ => new JsonlTableWriter<Impression>(path, RowRules.Check, JsonRowWriters.Impression),
-    };
+    public static ITableWriter<Impression> Impressions(string path) => new TableWriter<Impression>(path, RowRules.Check);
 
-    public static ITableWriter<RelevanceJudgment> Relevance(string path) => FormatOf(path) switch
-    {
-        TableFormat.Parquet => new RelevanceParquetWriter(path),
-        _ => new JsonlTableWriter<RelevanceJudgment>(path, RowRules.Check, JsonRowWriters.Relevance),
-    };
+    public static ITableWriter<RelevanceJudgment> Relevance(string path) => new TableWriter<RelevanceJudgment>(path, RowRules.Check);
 
     internal static TableFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {

@@ -21,9 +21,9 @@ internal static class RawRowExtensions
     public static int Int32(this IRawRow row, string field)
     {
         long v = row.Integer(field, required: true)!.Value;
-        if (v is < int.MinValue or > int.MaxValue) throw new RowProblemException(new(field, $"{v} is out of the 32-bit integer range"));
+        if (v is < int.MinValue or > int.MaxValue) throw new RowProblemException(field, $"{v} is out of the 32-bit integer range");
         return (int)v;
     }
 
-    public static RowProblemException Missing(string field) => new(new(field, "required value is missing or null"));
+    public static RowProblemException Missing(string field) => new(field, "required value is missing or null");
 }

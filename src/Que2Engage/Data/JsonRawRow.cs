@@ -70,7 +70,7 @@ internal sealed class JsonRawRow(JsonElement obj) : IRawRow
         return result;
     }
 
-    static RowProblemException Problem(string field, string message) => new(new(field, message));
+    static RowProblemException Problem(string field, string message) => new(field, message);
 
     static RowProblemException WrongType(string field, string expected, JsonElement found) =>
         Problem(field, $"expected {expected}, found {Describe(found)}");

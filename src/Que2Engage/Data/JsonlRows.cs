@@ -2,11 +2,19 @@ using System.Text.Json;
 
 namespace Que2Engage.Data;
 
-/// <summary>Reads a JSONL table line by line; the row number is the line number. Blank lines are ignored.</summary>
+/// <summary>
+/// Reads a JSONL file line by line, for our tables and for imported files alike; the row number is the line number.
+/// Blank lines are ignored; a line that is not a JSON object goes to the sink.
+/// </summary>
 internal static class JsonlRows
 {
     /// <returns>Number of non-blank lines seen.</returns>
-    public static long Read(string path, ProblemSink sink, Action<long, IRawRow> onRow)
+    public static long Read(string path, ProblemSink sink, Action<long, IRawRow> onRow) =>
+        ReadObjects(path, sink, (line, obj) => onRow(line, new JsonRawRow(obj)));
+
+    /// <summary>Hands each line's JSON object to <paramref name="onObject"/> (valid only during the call).</summary>
+    /// <returns>Number of non-blank lines seen.</returns>
+    public static long ReadObjects(string path, ProblemSink sink, Action<long, JsonElement> onObject)
     {
         ByteLines lines;
         try
@@ -43,7 +51,7 @@ internal static class JsonlRows
                         sink.RowProblem(line, "", $"expected a JSON object, found {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}");
                         continue;
                     }
-                    onRow(line, new JsonRawRow(doc.RootElement));
+                    onObject(line, doc.RootElement);
                 }
             }
             return rows;

@@ -3,6 +3,8 @@ namespace Que2Engage.Data;
 /// <summary>A cursor over the decoded columns of one row group; <see cref="Index"/> selects the row.</summary>
 internal sealed class ParquetRawRow(IReadOnlyDictionary<string, DecodedColumn> columns) : IRawRow
 {
+    public IReadOnlyDictionary<string, DecodedColumn> Columns => columns;
+
     public int Index { get; set; }
 
     T? Get<T>(string field, bool required, Func<DecodedColumn, T?[]?> pick) where T : struct
@@ -26,7 +28,7 @@ internal sealed class ParquetRawRow(IReadOnlyDictionary<string, DecodedColumn> c
     public float[][] Vectors(string field)
     {
         if (!columns.TryGetValue(field, out var c)) return [];
-        if (c.VectorProblems![Index] is { } problem) throw new RowProblemException(new(field, problem));
+        if (c.VectorProblems![Index] is { } problem) throw new RowProblemException(field, problem);
         return c.Vectors![Index];
     }
 }

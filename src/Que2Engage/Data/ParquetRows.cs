@@ -20,19 +20,14 @@ internal static class ParquetRows
             var columns = ResolveColumns(path, reader.Schema, spec);
             ParquetChecksums.Verify(path, reader.CustomMetadata,
                 Enumerable.Range(0, reader.RowGroupCount).Select(g => reader.Metadata?.RowGroups[g].NumRows ?? 0).ToList());
-            long rowBase = 0;
-            for (int g = 0; g < reader.RowGroupCount; g++)
+            ParquetRawRow? row = null;
+            long rows = ReadRowGroups(path, reader, columns, (number, decoded, index) =>
             {
-                var (rowCount, decoded) = DecodeRowGroup(path, reader, g, columns);
-                var row = new ParquetRawRow(decoded);
-                for (int i = 0; i < rowCount; i++)
-                {
-                    row.Index = i;
-                    onRow(rowBase + i + 1, row);
-                }
-                rowBase += rowCount;
-            }
-            return rowBase;
+                if (!ReferenceEquals(row?.Columns, decoded)) row = new ParquetRawRow(decoded);
+                row!.Index = index;
+                onRow(number, row);
+            });
+            return rows;
         }
         finally
         {
@@ -40,7 +35,7 @@ internal static class ParquetRows
         }
     }
 
-    static ParquetReader Open(string path)
+    internal static ParquetReader Open(string path)
     {
         try
         {
@@ -72,6 +67,24 @@ internal static class ParquetRows
             result.Add((c, field));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="columns"/> one row group at a time (the memory bound) and calls <paramref name="onRow"/>
+    /// with each row's 1-based number, its group's decoded columns and its index in the group.
+    /// </summary>
+    /// <returns>Number of rows seen.</returns>
+    internal static long ReadRowGroups(string path, ParquetReader reader, List<(ColumnSpec Spec, Field Field)> columns,
+        Action<long, IReadOnlyDictionary<string, DecodedColumn>, int> onRow)
+    {
+        long rowBase = 0;
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            var (rowCount, decoded) = DecodeRowGroup(path, reader, g, columns);
+            for (int i = 0; i < rowCount; i++) onRow(rowBase + i + 1, decoded, i);
+            rowBase += rowCount;
+        }
+        return rowBase;
     }
 
     static (int Rows, Dictionary<string, DecodedColumn> Columns) DecodeRowGroup(

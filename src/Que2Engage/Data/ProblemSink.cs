@@ -10,8 +10,9 @@ internal sealed class ProblemSink(string file, ReadOptions options, ReadReport r
     /// <summary>Reports a bad row; returns only in lenient mode (the caller then skips the row).</summary>
     public void RowProblem(long row, string field, string message)
     {
-        if (!options.Lenient) throw new DataFormatException(File, row, field, message);
-        Report.Add(new DataProblem(File, row, field, message), options.MaxStoredProblems);
+        var problem = new DataProblem(File, row, field, message);
+        if (!options.Lenient) throw problem.ToException();
+        Report.Add(problem, options.MaxStoredProblems);
         Report.CountSkipped(File);
     }
 }

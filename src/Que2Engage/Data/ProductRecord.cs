@@ -16,7 +16,7 @@ public static class ProductRecord
         }
         catch (RowProblemException e)
         {
-            throw new DataFormatException(source, null, e.Problem.Field, e.Problem.Message);
+            throw new DataFormatException(source, null, e.Field, e.Message);
         }
     }
 }

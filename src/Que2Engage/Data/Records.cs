@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Que2Engage.Data;
 
 /// <summary>Listing condition (DESIGN §2). Serialized as new | like_new | good | fair | unknown.</summary>
@@ -28,30 +30,44 @@ public static class ConditionNames
     }
 }
 
-/// <summary>One catalog listing (products.parquet / products.jsonl).</summary>
+/// <summary>
+/// One catalog listing: a row of products.parquet / products.jsonl. The attributes name the on-disk columns, in
+/// order, for both ParquetSerializer and System.Text.Json (the writers); the readers check and widen values by hand
+/// (see <see cref="RowRules"/> and DataFiles).
+/// </summary>
 public sealed record Product
 {
-    public required string ProductId { get; init; }
-    public required string Title { get; init; }
+    [JsonPropertyName(ProductColumns.ProductId)] public required string ProductId { get; init; }
+    [JsonPropertyName(ProductColumns.Title)] public required string Title { get; init; }
     /// <summary>Never null after reading (a null/missing description is read as "").</summary>
-    public string Description { get; init; } = "";
-    public string? Category { get; init; }
-    public string Language { get; init; } = "";
-    public double Price { get; init; }
-    public Condition Condition { get; init; } = Condition.Unknown;
+    [JsonPropertyName(ProductColumns.Description)] public string Description { get; init; } = "";
+    [JsonPropertyName(ProductColumns.Category)] public string? Category { get; init; }
+    [JsonPropertyName(ProductColumns.Language)] public string Language { get; init; } = "";
+    [JsonPropertyName(ProductColumns.Price)] public double Price { get; init; }
+    [JsonIgnore] public Condition Condition { get; init; } = Condition.Unknown;
+    /// <summary>The condition as stored: new | like_new | good | fair | unknown (a string column, not the enum's number).</summary>
+    [JsonPropertyName(ProductColumns.Condition)] public string ConditionName => Condition.ToWire();
     /// <summary>0–5, null when the seller has no rating.</summary>
-    public double? SellerRating { get; init; }
-    public int SellerRatingCount { get; init; }
-    public int PhotoCount { get; init; }
-    public double ListingAgeDays { get; init; }
+    [JsonPropertyName(ProductColumns.SellerRating)] public double? SellerRating { get; init; }
+    [JsonPropertyName(ProductColumns.SellerRatingCount)] public int SellerRatingCount { get; init; }
+    [JsonPropertyName(ProductColumns.PhotoCount)] public int PhotoCount { get; init; }
+    [JsonPropertyName(ProductColumns.ListingAgeDays)] public double ListingAgeDays { get; init; }
     /// <summary>Null when the distance is unknown.</summary>
-    public double? DistanceKm { get; init; }
+    [JsonPropertyName(ProductColumns.DistanceKm)] public double? DistanceKm { get; init; }
     /// <summary>Zero or more image vectors, all of one dimension; empty = missing image modality.</summary>
-    public float[][] ImageEmbeddings { get; init; } = [];
+    [JsonPropertyName(ProductColumns.ImageEmbeddings)] public float[][] ImageEmbeddings { get; init; } = [];
 }
 
 /// <summary>One shown (query, product) pair of a search session. Engaged rows are positives; shown-not-engaged are hard negatives.</summary>
-public sealed record Impression(string SessionId, string Query, string ProductId, int Position, bool Engaged);
+public sealed record Impression(
+    [property: JsonPropertyName(ImpressionColumns.SessionId)] string SessionId,
+    [property: JsonPropertyName(ImpressionColumns.Query)] string Query,
+    [property: JsonPropertyName(ImpressionColumns.ProductId)] string ProductId,
+    [property: JsonPropertyName(ImpressionColumns.Position)] int Position,
+    [property: JsonPropertyName(ImpressionColumns.Engaged)] bool Engaged);
 
 /// <summary>A human-style semantic relevance rating: 0 irrelevant, 1 partial, 2 exact.</summary>
-public sealed record RelevanceJudgment(string Query, string ProductId, int Rating);
+public sealed record RelevanceJudgment(
+    [property: JsonPropertyName(RelevanceColumns.Query)] string Query,
+    [property: JsonPropertyName(RelevanceColumns.ProductId)] string ProductId,
+    [property: JsonPropertyName(RelevanceColumns.Rating)] int Rating);

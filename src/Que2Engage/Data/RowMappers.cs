@@ -7,8 +7,8 @@ internal static class RowMappers
     {
         var conditionText = r.String(ProductColumns.Condition, required: true)!;
         if (!ConditionNames.TryParse(conditionText, out var condition))
-            throw new RowProblemException(new(ProductColumns.Condition,
-                $"'{conditionText}' is not one of new, like_new, good, fair, unknown"));
+            throw new RowProblemException(ProductColumns.Condition,
+                $"'{conditionText}' is not one of new, like_new, good, fair, unknown");
         var p = new Product
         {
             ProductId = r.String(ProductColumns.ProductId, required: true)!,
@@ -48,5 +48,5 @@ internal static class RowMappers
         return Checked(j, RowRules.Check(j));
     }
 
-    static T Checked<T>(T row, RowProblem? problem) => problem is null ? row : throw new RowProblemException(problem);
+    static T Checked<T>(T row, DataProblem? problem) => problem is null ? row : throw new RowProblemException(problem);
 }

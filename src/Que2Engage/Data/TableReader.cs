@@ -21,7 +21,7 @@ internal static class TableReader
             }
             catch (RowProblemException e)
             {
-                sink.RowProblem(row, e.Problem.Field, e.Problem.Message);
+                sink.RowProblem(row, e.Field, e.Message);
                 onRejected?.Invoke(raw);
                 return;
             }

@@ -46,7 +46,7 @@ public class RoundTripTests
     {
         using var tmp = new TempDir();
         var path = tmp.File("train/impressions.parquet");
-        int n = ParquetTableWriterRowGroup + 17;
+        int n = TableWriterRowGroup + 17;
         using (var w = DataWriters.Impressions(path))
             for (int i = 0; i < n; i++) w.Write(new Impression("s" + i / 10, "q" + i % 7, "p" + i, i % 10 + 1, i % 3 == 0));
 
@@ -57,7 +57,7 @@ public class RoundTripTests
         Assert.Equal("p" + (n - 1), rows[^1].ProductId);
     }
 
-    const int ParquetTableWriterRowGroup = 50_000;
+    const int TableWriterRowGroup = 50_000;
 
     [Theory]
     [InlineData("parquet")]

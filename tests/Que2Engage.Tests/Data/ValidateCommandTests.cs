@@ -122,4 +122,20 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("no products.parquet or products.jsonl", err);
     }
+
+    [Fact]
+    public void Temp_file_of_an_interrupted_writer_is_a_problem_and_does_not_block_overwrite()
+    {
+        SampleData.WriteDirectory(_dir.Path, "parquet");
+        var w = DataWriters.Relevance(_dir.File("eval/relevance.parquet"));
+        w.Write(SampleData.Relevance()[0]);   // never disposed: a writer killed mid-way
+        var leftover = Assert.Single(Directory.GetFiles(_dir.File("eval"), "relevance.parquet.tmp-*"));
+
+        var result = DataValidator.Validate(_dir.Path);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(Path.GetRelativePath(_dir.Path, leftover).Replace('\\', '/'), problem.File);
+        Assert.StartsWith("leftover of an interrupted write", problem.Message);
+
+        DataFiles.CheckReplaceable(_dir.Path, overwrite: true);   // the leftover is part of the data directory
+    }
 }

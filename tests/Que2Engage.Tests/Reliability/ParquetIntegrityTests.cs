@@ -29,7 +29,7 @@ public sealed class ParquetIntegrityTests : IDisposable
     [Fact]
     public async Task EveryRowGroupIsCheckedSeparately()
     {
-        const int groupRows = 50_000;   // ParquetTableWriter.RowGroupRows
+        const int groupRows = 50_000;   // TableWriter.RowGroupRows
         string path = _s["imp.parquet"];
         using (var w = DataWriters.Impressions(path))
             for (int i = 0; i < groupRows + 10; i++)

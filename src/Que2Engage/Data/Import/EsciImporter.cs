@@ -49,7 +49,7 @@ public static class EsciImporter
             }
             Product product;
             try { product = EsciProductMapper.Map(raw, extras); }
-            catch (RowProblemException e) { productSink.RowProblem(row, e.Problem.Field, e.Problem.Message); return; }
+            catch (RowProblemException e) { productSink.RowProblem(row, e.Field, e.Message); return; }
             if (!catalog.Add(product, options.ProductsPath, row)) return;
             output.Products.Write(product);
             if (product.Title.Length == 0) report.ProductsWithoutTitle++;
@@ -120,7 +120,7 @@ public static class EsciImporter
         }
         catch (RowProblemException e)
         {
-            sink.RowProblem(row, e.Problem.Field, e.Problem.Message);
+            sink.RowProblem(row, e.Field, e.Message);
             return null;
         }
     }

@@ -67,7 +67,7 @@ internal static partial class FieldParsers
             : throw Problem(column, $"'{Show(text)}' is not one of new, like_new, good, fair, unknown");
     }
 
-    public static RowProblemException Problem(string field, string message) => new(new RowProblem(field, message));
+    public static RowProblemException Problem(string field, string message) => new(field, message);
 
     public static string Show(string s) => s.Length <= 40 ? s : s[..40] + "…";
 }

@@ -96,7 +96,7 @@ public static class LogImporter
         }
         catch (RowProblemException e)
         {
-            sink.RowProblem(row, e.Problem.Field, e.Problem.Message);
+            sink.RowProblem(row, e.Field, e.Message);
             return null;
         }
     }

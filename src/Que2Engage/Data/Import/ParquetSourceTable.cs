@@ -6,16 +6,15 @@ namespace Que2Engage.Data.Import;
 
 /// <summary>
 /// A Parquet file read one row group at a time (bounded memory), decoding only the requested flat columns through
-/// the data layer's <see cref="ParquetColumnDecoder"/>, each by the kind its physical type implies.
+/// the data layer's <see cref="ParquetRows"/> and <see cref="ParquetColumnDecoder"/>, each by the kind its physical type implies.
 /// </summary>
 internal sealed class ParquetSourceTable : SourceTable
 {
-    static readonly ParquetOptions Options = new() { TreatByteArrayAsString = true };
     readonly List<ColumnSpec> _wanted = [];
 
     public ParquetSourceTable(string path, IReadOnlyCollection<string> columns) : base(path)
     {
-        var reader = Open();
+        var reader = ParquetRows.Open(Path);
         try
         {
             var fields = reader.Schema.Fields;
@@ -47,21 +46,9 @@ internal sealed class ParquetSourceTable : SourceTable
         return ColumnKind.String; // anything else: let TypeMismatch name it below
     }
 
-    ParquetReader Open()
-    {
-        try
-        {
-            return ParquetReader.CreateAsync(Path, Options).GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new DataFormatException(Path, null, null, $"not a readable Parquet file ({e.Message})", e);
-        }
-    }
-
     public override long Read(ProblemSink sink, Action<long, ISourceRow> onRow)
     {
-        var reader = Open();
+        var reader = ParquetRows.Open(Path);
         try
         {
             return Read(reader, onRow);
@@ -78,39 +65,19 @@ internal sealed class ParquetSourceTable : SourceTable
         foreach (var (spec, field) in fields)
             if (ParquetColumnDecoder.TypeMismatch(field, spec.Kind) is { } mismatch)
                 throw new DataFormatException(Path, null, spec.Name, mismatch);
-        long rowBase = 0;
-        for (int g = 0; g < reader.RowGroupCount; g++)
+        Row? row = null;
+        return ParquetRows.ReadRowGroups(Path, reader, fields, (number, decoded, index) =>
         {
-            int rows;
-            var decoded = new Dictionary<string, DecodedColumn>(fields.Count, StringComparer.Ordinal);
-            string current = "";
-            try
-            {
-                using var rg = reader.OpenRowGroupReader(g);
-                rows = checked((int)rg.RowCount);
-                foreach (var (spec, field) in fields)
-                {
-                    current = spec.Name;
-                    decoded[spec.Name] = ParquetColumnDecoder.DecodeAsync(rg, field, spec.Kind, rows).GetAwaiter().GetResult();
-                }
-            }
-            catch (Exception e) when (e is not OutOfMemoryException and not DataFormatException)
-            {
-                throw new DataFormatException(Path, null, current == "" ? null : current, $"row group {g} is corrupt or truncated ({e.Message})", e);
-            }
-            var row = new Row(decoded);
-            for (int i = 0; i < rows; i++)
-            {
-                row.Index = i;
-                onRow(rowBase + i + 1, row);
-            }
-            rowBase += rows;
-        }
-        return rowBase;
+            if (!ReferenceEquals(row?.Columns, decoded)) row = new Row(decoded);
+            row!.Index = index;
+            onRow(number, row);
+        });
     }
 
-    sealed class Row(Dictionary<string, DecodedColumn> columns) : ISourceRow
+    sealed class Row(IReadOnlyDictionary<string, DecodedColumn> columns) : ISourceRow
     {
+        public IReadOnlyDictionary<string, DecodedColumn> Columns => columns;
+
         public int Index { get; set; }
 
         public string? Text(string column)
