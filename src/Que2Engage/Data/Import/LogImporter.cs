@@ -135,7 +135,7 @@ public static class LogImporter
     static void Explain(ImportReport report, LogColumnMapping c)
     {
         if (c.Engaged is null)
-            report.Derived.Add("train/impressions.engaged = (rating == 2): the log has no engagement, so exact matches are the positives; train with --objective contrastive (multitask or mixed would learn the ratings, not engagement)");
+            report.Derived.Add("train/impressions.engaged = (rating == 2): the log has no engagement, so exact matches are the positives; train with --objective contrastive, or multitask, which learns the ratings (not engagement) and, on graded relevance data, scores best (RESULTS.md, Home Depot)");
         if (c.Engaged is not null && c.Rating is not null)
             report.Derived.Add("ratings of train-split pairs are not written (the schema keeps ratings for evaluation only)");
         if (c.Session is null) report.Derived.Add("session_id = the query");
