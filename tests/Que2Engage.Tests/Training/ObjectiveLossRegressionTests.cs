@@ -7,7 +7,9 @@ namespace Que2Engage.Tests.Training;
 
 /// <summary>
 /// The first steps' losses of every objective, recorded (libtorch CPU, 1 thread) before the objectives moved out of
-/// Trainer into Training/Objectives: the seam must compute the same batches, masks, RNG draws and losses.
+/// Trainer into Training/Objectives: the seam must compute the same batches, masks, RNG draws and losses. The two
+/// multitask rows were re-recorded once after Adam's update moved to fewer passes (9a9182e: the same maths, another
+/// float rounding from step 2 on, ≈ 1e-7); the seam itself did not change them.
 /// </summary>
 public sealed class ObjectiveLossRegressionTests : IDisposable
 {
@@ -29,13 +31,17 @@ public sealed class ObjectiveLossRegressionTests : IDisposable
     [Theory]
     [InlineData("contrastive", "4.646615028381348 3.907644271850586 3.414792537689209 3.425137758255005")]
     [InlineData("mixed", "4.077232837677002 4.4566650390625 4.097562789916992 4.102872848510742")]
-    [InlineData("multitask-paper", "3.0763602256774902 3.809105396270752 3.6692140102386475 2.9633023738861084")]
-    [InlineData("multitask-recommended", "4.130494594573975 3.474191427230835 3.283203601837158 3.2413487434387207")]
+    [InlineData("multitask-paper", "3.0763602256774902 3.809105634689331 3.6692142486572266 2.96330189704895")]
+    [InlineData("multitask-recommended", "4.130494594573975 3.474191665649414 3.283203601837158 3.241349220275879")]
     public void FirstStepsLossesAreUnchanged(string recipe, string expected)
     {
         var world = new ToyWorld(trainSessions: 120);
         var result = Trainer.Train(world.Products, world.Train, Options(recipe) with { Steps = 4 }, _dir);
-        string actual = string.Join(' ', result.LossCurve.Select(l => l.ToString("R", CultureInfo.InvariantCulture)));
-        Assert.Equal(expected, actual);
+        // Within 1e-5, not bit for bit: another CPU's libtorch kernels (AVX2 vs AVX-512) may round differently, while a
+        // change of batches, masks or random draws moves a loss by far more than that.
+        var want = expected.Split(' ').Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(want.Length, result.LossCurve.Count);
+        for (int i = 0; i < want.Length; i++)
+            Assert.True(Math.Abs(want[i] - result.LossCurve[i]) < 1e-5, $"step {i + 1}: loss {result.LossCurve[i]:R}, recorded {want[i]:R}");
     }
 }
