@@ -11,7 +11,8 @@ namespace Que2Engage.Retrieval;
 
 /// <summary>
 /// BM25 (k1 = 1.2, b = 0.75) over title, description and category in a Lucene.Net index directory. Each document
-/// stores the product id and the catalog ordinal, so lexical hits join vector hits without a lookup table.
+/// carries the product id and the catalog ordinal as doc values (column-stride, read per hit without decompressing
+/// a stored document), so lexical hits join vector hits without a lookup table.
 /// Queries are analysed with <see cref="MultilingualAnalyzer"/> and built as term queries (never parsed with Lucene
 /// syntax, so "ikea (red" or "AND" typed by a user cannot fail): per term a dis-max over the fields (title boosted),
 /// summed over terms. Searching is thread-safe.
@@ -24,6 +25,12 @@ public sealed partial class LexicalIndex : IDisposable
     public const string PriceField = "price", ConditionField = "condition", CategoryKeyField = "category_key",
         SellerRatingField = "seller_rating", DistanceField = "distance_km", PhotoCountField = "photo_count";
     private static readonly (string Field, float Boost)[] SearchFields = [(TitleField, 2.0f), (CategoryField, 1.5f), (DescriptionField, 1.0f)];
+
+    /// <summary>
+    /// Doc-value twins of <see cref="IdField"/> and <see cref="OrdinalField"/>, read for each hit. Segments written
+    /// before they existed (indexes from earlier versions) have only the stored fields, which are read instead.
+    /// </summary>
+    private const string IdValuesField = "id_dv", OrdinalValuesField = "ord_dv";
 
     /// <summary>Queries are cut to this many distinct terms (Lucene caps a boolean query at 1024 clauses).</summary>
     public const int MaxQueryTerms = 64;
@@ -76,6 +83,8 @@ public sealed partial class LexicalIndex : IDisposable
         {
             new StringField(IdField, p.ProductId, Field.Store.YES),
             new StoredField(OrdinalField, ordinal),
+            new NumericDocValuesField(OrdinalValuesField, ordinal),
+            new BinaryDocValuesField(IdValuesField, new Lucene.Net.Util.BytesRef(p.ProductId)),
             new TextField(TitleField, p.Title, Field.Store.NO),
             new TextField(DescriptionField, p.Description ?? "", Field.Store.NO),
             new DoubleField(PriceField, p.Price, Field.Store.NO),
@@ -257,12 +266,26 @@ public sealed partial class LexicalIndex : IDisposable
         }
         var top = searcher.Search(boolean, ToLuceneFilter(filter), Math.Min(k, count));
         var hits = new LexicalHit[top.ScoreDocs.Length];
-        var wanted = new HashSet<string> { IdField, OrdinalField };
+        var leaves = searcher.IndexReader.Leaves;
+        var bytes = new Lucene.Net.Util.BytesRef();
+        HashSet<string>? stored = null;
         for (int i = 0; i < hits.Length; i++)
         {
             var sd = top.ScoreDocs[i];
-            var doc = searcher.Doc(sd.Doc, wanted);
-            hits[i] = new LexicalHit(doc.GetField(OrdinalField).GetInt32Value() ?? -1, doc.Get(IdField), sd.Score);
+            var leaf = leaves[ReaderUtil.SubIndex(sd.Doc, leaves)];
+            var ordinals = leaf.AtomicReader.GetNumericDocValues(OrdinalValuesField);
+            var ids = leaf.AtomicReader.GetBinaryDocValues(IdValuesField);
+            if (ordinals is not null && ids is not null)
+            {
+                int local = sd.Doc - leaf.DocBase;
+                ids.Get(local, bytes);
+                hits[i] = new LexicalHit((int)ordinals.Get(local), bytes.Utf8ToString(), sd.Score);
+            }
+            else
+            {
+                var doc = searcher.Doc(sd.Doc, stored ??= [IdField, OrdinalField]);
+                hits[i] = new LexicalHit(doc.GetField(OrdinalField).GetInt32Value() ?? -1, doc.Get(IdField), sd.Score);
+            }
         }
         return hits;
     }

@@ -61,4 +61,33 @@ public class LexicalIndexTests : IDisposable
     [Fact]
     public void MissingDirectoryIsReported() =>
         Assert.Contains("does not exist", Assert.Throws<InvalidInputException>(() => LexicalIndex.Open(Path.Combine(_dir, "nope"))).Message);
+
+    /// <summary>
+    /// Indexes written before the id and ordinal became doc values carry them only as stored fields: hits still come
+    /// back with the right ordinal and id, also when an upsert adds a segment of the new shape beside the old one.
+    /// </summary>
+    [Fact]
+    public void IndexesWithoutDocValuesStillJoinHitsToOrdinals()
+    {
+        var dir = Path.Combine(_dir, "old");
+        using (var fs = Lucene.Net.Store.FSDirectory.Open(dir))
+        using (var writer = new Lucene.Net.Index.IndexWriter(fs, new Lucene.Net.Index.IndexWriterConfig(Lucene.Net.Util.LuceneVersion.LUCENE_48, new MultilingualAnalyzer())))
+        {
+            foreach (var (ordinal, id, title) in new[] { (4, "lamp", "Table lamp"), (9, "desk", "Oak table desk"), (2, "chair", "Armchair") })
+                writer.AddDocument(new Lucene.Net.Documents.Document
+                {
+                    new Lucene.Net.Documents.StringField(LexicalIndex.IdField, id, Lucene.Net.Documents.Field.Store.YES),
+                    new Lucene.Net.Documents.StoredField(LexicalIndex.OrdinalField, ordinal),
+                    new Lucene.Net.Documents.TextField(LexicalIndex.TitleField, title, Lucene.Net.Documents.Field.Store.NO),
+                });
+            writer.Commit();
+        }
+        using (var old = LexicalIndex.Open(dir))
+            Assert.Equal([(4, "lamp"), (9, "desk")], old.Search("table", 5).Select(h => (h.Ordinal, h.ProductId)).OrderBy(h => h.Ordinal));
+
+        using var live = LexicalIndex.OpenWritable(dir);
+        live.Upsert(7, CatalogEntry.From(TestCatalog.P("stool", "Bar table stool", "")));
+        live.Refresh();
+        Assert.Equal([(4, "lamp"), (7, "stool"), (9, "desk")], live.Search("table", 5).Select(h => (h.Ordinal, h.ProductId)).OrderBy(h => h.Ordinal));
+    }
 }
