@@ -1,8 +1,9 @@
 namespace Que2Engage.Retrieval;
 
 /// <summary>
-/// Runs embedding-based retrieval and BM25 side by side (two tasks, awaited together, as production search runs
-/// its retrievers in parallel; BM25 starts while the query embedding may still be computing) and fuses them with <see cref="ResultFusion"/>. Thread-safe.
+/// Runs embedding-based retrieval and BM25 side by side (as production search runs its retrievers in parallel: BM25
+/// runs while the query embedding is still being computed, and the vector search as soon as it is ready) and fuses
+/// them with <see cref="ResultFusion"/>. Thread-safe.
 /// </summary>
 public sealed class HybridSearcher
 {
@@ -46,12 +47,17 @@ public sealed class HybridSearcher
                 return ResultFusion.FromLexical(_lexical.Search(queryText, k, filter), k);
         }
         int depth = (int)Math.Min(int.MaxValue, (long)k * Fusion.CandidateMultiplier);
-        var vectorTask = queryVector!;
-        var ebrTask = Task.Run(async () => VectorSearch(await vectorTask.ConfigureAwait(false), depth, p), cancellationToken);
-        var lexicalTask = Task.Run(() => _lexical.Search(queryText, depth, filter), cancellationToken);
-        await Task.WhenAll(ebrTask, lexicalTask).ConfigureAwait(false);
-        return ResultFusion.Fuse(ebrTask.Result, lexicalTask.Result, k, Fusion);
+        // BM25 runs on this thread while the embedding is computed elsewhere (the query batcher, or a pool thread);
+        // the vector search follows the embedding on whichever thread finished it. No extra thread-pool hop per
+        // request: under load every core is already busy with other requests (measured in BENCHMARKS.md).
+        var ebrTask = VectorSearchAsync(queryVector!, depth, p);
+        cancellationToken.ThrowIfCancellationRequested();
+        var lexical = _lexical.Search(queryText, depth, filter);
+        return ResultFusion.Fuse(await ebrTask.ConfigureAwait(false), lexical, k, Fusion);
     }
+
+    private async Task<IReadOnlyList<VectorHit>> VectorSearchAsync(Task<float[]> queryVector, int k, SearchParameters p) =>
+        VectorSearch(await queryVector.ConfigureAwait(false), k, p);
 
     private IReadOnlyList<VectorHit> VectorSearch(float[] query, int k, SearchParameters p)
     {
