@@ -60,7 +60,7 @@ public static class ClusterBenchmark
         var silos = new List<SiloProcess>();
         try
         {
-            torch.set_num_threads(o.Threads);
+            TorchRuntime.Configure(o.Threads);
             torch.manual_seed((long)o.Seed);
             string dataDir = Path.Combine(root, "data"), single = Path.Combine(root, "index"), sharded = Path.Combine(root, "sharded");
             log?.Invoke($"generating a simulated marketplace of {o.Products:N0} products in {root}…");

@@ -21,11 +21,13 @@ public static class ServeCommand
             Description = "File holding the bearer key that turns on PUT/DELETE /products/{id} (writes are off without it).",
         };
         var noBatching = new Option<bool>("--no-batching") { Description = "Embed each /search query alone instead of batching concurrent queries (≤ 32, ≤ 1 ms wait)." };
-        var cmd = new Command("serve", "Serve hybrid search over HTTP with a search page.") { index, model, engagementWeight, host, port, keyFile, noBatching };
+        var threads = CliOptions.Threads("libtorch threads per query-embedding call (concurrent requests already share the cores).", defaultValue: 1);
+        var cmd = new Command("serve", "Serve hybrid search over HTTP with a search page.") { index, model, engagementWeight, host, port, keyFile, noBatching, threads };
         ServeClusterMode.AddTo(cmd);
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             var writeKey = p.GetValue(keyFile) is { } f ? ReadWriteKey(f) : null;
+            TorchRuntime.Configure(p.GetValue(threads));
             if (ServeClusterMode.Applies(p, p.GetValue(index)!))
                 return ServeClusterMode.Run(p, p.GetValue(index)!, p.GetValue(model), p.GetValue(engagementWeight),
                     new SearchServerOptions { Host = p.GetValue(host)!, Port = p.GetValue(port), WriteKey = writeKey });

@@ -14,6 +14,7 @@ namespace Que2Engage.Modeling;
 public static class TorchRuntime
 {
     private static int _environmentSet;
+    private static int _threads;
 
     [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi)]
     private static extern int SetEnv(string name, string value, int overwrite);
@@ -33,6 +34,19 @@ public static class TorchRuntime
     {
         PrepareEnvironment();
         int n = threads > 0 ? threads : Environment.ProcessorCount;
+        Volatile.Write(ref _threads, n);
         if (torch.get_num_threads() != n) torch.set_num_threads(n);
+    }
+
+    /// <summary>
+    /// Gives the calling thread the intra-op thread count of the last <see cref="Configure"/> (no-op before it).
+    /// libtorch keeps that count in OpenMP's per-thread state, and a thread that never set it starts with one OpenMP
+    /// thread per core: a server embedding queries on thread-pool threads would otherwise run each tiny forward as a
+    /// 2-thread parallel region competing with the other requests (measured in BENCHMARKS.md, "batching off").
+    /// </summary>
+    public static void ApplyToCurrentThread()
+    {
+        int n = Volatile.Read(ref _threads);
+        if (n > 0 && torch.get_num_threads() != n) torch.set_num_threads(n);
     }
 }

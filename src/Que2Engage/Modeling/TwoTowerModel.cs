@@ -106,6 +106,7 @@ public sealed class TwoTowerModel : nn.Module, IEmbeddingModel
         var result = new float[items.Count][];
         lock (_inferenceLock)
         {
+            TorchRuntime.ApplyToCurrentThread();
             bool wasTraining = training;
             eval();
             try
