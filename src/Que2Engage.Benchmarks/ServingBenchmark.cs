@@ -19,8 +19,14 @@ public sealed record ServingBenchmarkOptions
     public int Products { get; init; } = 2000;
     public SearchMode Mode { get; init; } = SearchMode.Hybrid;
     public int K { get; init; } = 10;
-    /// <summary>Untimed requests first (JIT, connection pool, kernels).</summary>
+    /// <summary>Untimed requests first (JIT, connection pool, kernels): at least this many …</summary>
     public int Warmup { get; init; } = 100;
+    /// <summary>
+    /// … and for at least this long. .NET compiles a method quickly first and recompiles the hot ones optimised
+    /// (tiered compilation, with an instrumented tier between) on a background thread that competes with the load;
+    /// a 100-request warm-up left Lucene's scorers and the HTTP stack in tier-0 code for much of the timed run.
+    /// </summary>
+    public double WarmupSeconds { get; init; } = 5;
     /// <summary>libtorch intra-op threads (1: requests already run in parallel; see BENCHMARKS.md).</summary>
     public int Threads { get; init; } = 1;
     public ulong Seed { get; init; } = 42;
@@ -59,14 +65,14 @@ public static class ServingBenchmark
         if (o.Concurrency < 1 || o.Concurrency > 1024) throw new InvalidInputException($"--concurrency must be in 1..1024 (got {o.Concurrency})");
         if (o.Products < 100) throw new InvalidInputException($"--products must be ≥ 100 (got {o.Products})");
         if (o.Threads < 1) throw new InvalidInputException($"--threads must be ≥ 1 (got {o.Threads})");
+        if (!(o.WarmupSeconds >= 0)) throw new InvalidInputException($"--warmup-seconds must be ≥ 0 (got {o.WarmupSeconds})");
         if (o.Batching.Length == 0) throw new InvalidInputException("at least one batching setting to measure is needed");
 
         string root = Path.Combine(Path.GetTempPath(), "q2e-bench-serve-" + Guid.NewGuid().ToString("N"));
         var setup = Stopwatch.StartNew();
         try
         {
-            TorchRuntime.PrepareEnvironment();
-            torch.set_num_threads(o.Threads);
+            TorchRuntime.Configure(o.Threads);
             torch.manual_seed((long)o.Seed);
             string dataDir = o.DataDir ?? Path.Combine(root, "data"), indexDir = Path.Combine(root, "index");
             if (o.DataDir is null)
@@ -95,7 +101,7 @@ public static class ServingBenchmark
             {
                 log?.Invoke($"indexing {dataset.Products.Count:N0} products with {(o.ModelDir is null ? "an untrained small model" : "the model " + o.ModelDir)}…");
                 CatalogIndex.Build(dataset.Products, model, indexDir, new IndexBuildOptions());
-                torch.set_num_threads(o.Threads);
+                TorchRuntime.Configure(o.Threads);
                 using var index = CatalogIndex.Open(indexDir);
                 setup.Stop();
                 var results = new List<ServingBenchmarkResult>();
@@ -126,11 +132,13 @@ public static class ServingBenchmark
             {
                 BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30),
             };
-            log?.Invoke($"server on {baseUri}, query batching {(batching ? "on" : "off")}; {o.Warmup} warm-up requests, then {o.Requests:N0} from {o.Concurrency} concurrent clients…");
+            log?.Invoke($"server on {baseUri}, query batching {(batching ? "on" : "off")}; warm-up ≥ {o.Warmup} requests and ≥ {o.WarmupSeconds:0.#} s, then {o.Requests:N0} from {o.Concurrency} concurrent clients…");
             string mode = o.Mode.ToWire();
             string Url(int i) => $"/search?q={Uri.EscapeDataString(queries[i % queries.Length])}&k={o.K}&mode={mode}";
 
-            await FireAsync(http, Enumerable.Range(0, o.Warmup).Select(i => Url(i * 7919)).ToArray(), o.Concurrency, new double[o.Warmup], cancellationToken);
+            var warm = Stopwatch.StartNew();
+            for (int sent = 0; sent < o.Warmup || warm.Elapsed.TotalSeconds < o.WarmupSeconds; sent += 100)
+                await FireAsync(http, Enumerable.Range(sent, 100).Select(i => Url(i * 7919)).ToArray(), o.Concurrency, new double[100], cancellationToken);
             var (batches0, embedded0) = await BatchCountersAsync(http, cancellationToken);
             var latencies = new double[o.Requests];
             var urls = Enumerable.Range(0, o.Requests).Select(Url).ToArray();

@@ -6,7 +6,7 @@ using Que2Engage.Benchmarks;
 namespace Que2Engage.Cli.Commands;
 
 /// <summary>
-/// <c>bench serve [--requests 2000] [--concurrency 16] [--products 2000] [--mode hybrid] [--model DIR] [--data DIR] [--batching off,on]</c>:
+/// <c>bench serve [--requests 2000] [--concurrency 16] [--products 2000] [--mode hybrid] [--model DIR] [--data DIR] [--batching off,on] [--warmup-seconds 5]</c>:
 /// /search latency and throughput of the HTTP server, query batching off and on, over a world indexed with a model.
 /// </summary>
 public static class BenchServeCommand
@@ -22,9 +22,14 @@ public static class BenchServeCommand
         var model = new Option<string?>("--model") { Description = "Trained model directory (default: an untrained small model)." };
         var data = new Option<string?>("--data") { Description = "World directory to index and take queries from (default: a simulated one of --products)." };
         var batching = new Option<string>("--batching") { Description = "Query batching settings to compare on one index: off,on (default), off or on.", DefaultValueFactory = _ => "off,on" };
+        var warmup = new Option<double>("--warmup-seconds")
+        {
+            Description = "Untimed load before each timed run, so .NET has compiled the hot paths optimised (at least 100 requests).",
+            DefaultValueFactory = _ => new ServingBenchmarkOptions().WarmupSeconds,
+        };
         var c = new Command("serve", "Measure /search latency (p50/p99) and requests/s on a loopback server, query batching off and on.")
         {
-            requests, concurrency, products, mode, threads, model, data, batching,
+            requests, concurrency, products, mode, threads, model, data, batching, warmup,
         };
         BenchServeClusterMode.AddTo(c);
         c.SetAction(p => Verbs.Run(p, () =>
@@ -37,6 +42,7 @@ public static class BenchServeCommand
                 Requests = p.GetValue(requests), Concurrency = p.GetValue(concurrency), Products = p.GetValue(products),
                 Mode = SearchModeNames.Parse(p.GetValue(mode)), Threads = p.GetValue(threads),
                 ModelDir = p.GetValue(model), DataDir = p.GetValue(data), Batching = ParseBatching(p.GetValue(batching)!),
+                WarmupSeconds = p.GetValue(warmup),
             }, o.WriteLine).GetAwaiter().GetResult();
             var first = runs[0];
             o.WriteLine();
