@@ -26,7 +26,7 @@ public sealed record ServingBenchmarkOptions
     /// (tiered compilation, with an instrumented tier between) on a background thread that competes with the load;
     /// a 100-request warm-up left Lucene's scorers and the HTTP stack in tier-0 code for much of the timed run.
     /// </summary>
-    public double WarmupSeconds { get; init; } = 5;
+    public double WarmupSeconds { get; init; } = 15;
     /// <summary>libtorch intra-op threads (1: requests already run in parallel; see BENCHMARKS.md).</summary>
     public int Threads { get; init; } = 1;
     public ulong Seed { get; init; } = 42;

@@ -6,7 +6,7 @@ using Que2Engage.Benchmarks;
 namespace Que2Engage.Cli.Commands;
 
 /// <summary>
-/// <c>bench serve [--requests 2000] [--concurrency 16] [--products 2000] [--mode hybrid] [--model DIR] [--data DIR] [--batching off,on] [--warmup-seconds 5]</c>:
+/// <c>bench serve [--requests 2000] [--concurrency 16] [--products 2000] [--mode hybrid] [--model DIR] [--data DIR] [--batching off,on] [--warmup-seconds 15]</c>:
 /// /search latency and throughput of the HTTP server, query batching off and on, over a world indexed with a model.
 /// </summary>
 public static class BenchServeCommand
