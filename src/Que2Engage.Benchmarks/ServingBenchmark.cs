@@ -34,8 +34,13 @@ public sealed record ServingBenchmarkOptions
     public string? ModelDir { get; init; }
     /// <summary>A world to index (products + impressions, e.g. from <c>generate</c>); null = a simulated one of <see cref="Products"/>.</summary>
     public string? DataDir { get; init; }
-    /// <summary>Query batching settings to run one after the other on the same index (false = off, true = on).</summary>
-    public bool[] Batching { get; init; } = [false, true];
+    /// <summary>
+    /// Query batching settings to run one after the other on the same index (false = off, true = on). On runs first:
+    /// with batching off, requests block thread-pool threads on the model's lock, the pool injects more threads, and
+    /// those extra threads slow whatever runs after in the same process (measured: batching on's p99 33–45 ms after
+    /// an off run vs 19–30 ms before it; BENCHMARKS.md).
+    /// </summary>
+    public bool[] Batching { get; init; } = [true, false];
 }
 
 /// <summary>Result of <see cref="ServingBenchmark.RunAsync"/>; latency is client-observed, per /search request.</summary>
