@@ -61,11 +61,13 @@ public sealed class ReadmeRunTests : IDisposable
     internal static readonly (string Option, string Value)[] TinyModel =
         [("--d-model", "16"), ("--heads", "2"), ("--ffn", "32"), ("--dim", "8"), ("--query-layers", "1"), ("--fusion-layers", "1")];
 
+    /// <summary>Whether bench train's default --python (/usr/bin/python3) imports torch.</summary>
     private static readonly Lazy<bool> TorchAvailable = new(() =>
     {
+        if (!File.Exists("/usr/bin/python3")) return false;
         try
         {
-            using var p = Process.Start(new ProcessStartInfo("python3", ["-c", "import torch"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            using var p = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import torch"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
             p.StandardError.ReadToEnd();
             p.WaitForExit();
             return p.ExitCode == 0;
