@@ -14,19 +14,28 @@ public static class DemoCommand
         var work = new Option<string>("--out") { Description = "Working folder (data/, models/, results/, report/). Re-running reuses what is there.", DefaultValueFactory = _ => Path.Combine("runs", "demo") };
         var steps = CliOptions.Steps($"Training steps per model (default {Trainer.DefaultSteps}).");
         var seed = new Option<int>("--seed") { Description = "Training seed.", DefaultValueFactory = _ => 1 };
-        var worldSeed = new Option<ulong>("--world-seed") { Description = "Seed of the simulated marketplace.", DefaultValueFactory = _ => new WorldSettings().Seed };
+        var defaults = new WorldSettings();
+        var worldSeed = new Option<ulong>("--world-seed") { Description = "Seed of the simulated marketplace.", DefaultValueFactory = _ => defaults.Seed };
+        var products = new Option<int>("--products") { Description = "Products of the simulated marketplace (when the working folder has none yet).", DefaultValueFactory = _ => defaults.Products };
+        var queries = new Option<int>("--queries") { Description = "Distinct queries of the simulated marketplace.", DefaultValueFactory = _ => defaults.Queries };
+        var sessions = new Option<int>("--sessions") { Description = "Search sessions of the simulated marketplace.", DefaultValueFactory = _ => defaults.Sessions };
         var threads = CliOptions.Threads();
         var c = new Command("demo", "One command: generate the simulated marketplace, train Que2Search and Que2Engage, evaluate both, write a report with plots.")
         {
-            work, steps, seed, worldSeed, threads,
+            work, steps, seed, worldSeed, products, queries, sessions, threads,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
             var o = p.InvocationConfiguration.Output;
+            var world = new WorldSettings
+            {
+                Seed = p.GetValue(worldSeed), Products = p.GetValue(products), Queries = p.GetValue(queries), Sessions = p.GetValue(sessions),
+            };
+            world.Validate();
             var options = new DemoOptions
             {
                 WorkDirectory = p.GetValue(work)!,
-                World = new WorldSettings { Seed = p.GetValue(worldSeed) },
+                World = world,
                 RunKnobs = new TrainingOptions { Steps = p.GetValue(steps), Seed = p.GetValue(seed), Threads = p.GetValue(threads) },
             };
             var report = SpectreExperimentProgress.Run(progress => DemoWorkflow.Run(options, progress));

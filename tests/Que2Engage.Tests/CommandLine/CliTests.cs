@@ -101,4 +101,15 @@ public class CliTests
         }
         finally { Directory.Delete(data, true); }
     }
+
+    [Fact]
+    public void DemoChecksItsWorldSizeBeforeWritingAnything()
+    {
+        string work = Path.Combine(Path.GetTempPath(), "q2e-cli-" + Guid.NewGuid().ToString("N"));
+        var (code, _, err) = Run("demo", "--out", work, "--products", "0", "--queries", "20", "--sessions", "20");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --products must be at least 1 (got 0).", err);
+        Assert.DoesNotContain("   at ", err);
+        Assert.False(Directory.Exists(work));
+    }
 }

@@ -42,33 +42,56 @@ public class ReadmeCommandTests
                               "curl x\n./que2engage silo --name a &\n```\n```\n./que2engage not-bash\n```\n";
         Assert.Equal(["import --format csv --input a.csv --out d", "silo --name a"], ReadmeCommands(readme));
         Assert.Equal(["import", "--rating-map", "<=2:0,>2:drop", "--q", "red sofa"], Split("import --rating-map \"<=2:0,>2:drop\" --q 'red sofa'"));
+        Assert.Equal([(0, "./que2engage import --format csv --input a.csv --out d"), (0, "curl x"), (0, "./que2engage silo --name a &")],
+                     ReadmeShellCommands(readme));
+        const string quoted = "```bash\ncurl -X PUT -H 'A: b' \\\n  -d '{\"a\":1, # not a comment\n    \"b\":2}' http://h/p   # c\n```\n```bash\nx\n```\n";
+        Assert.Equal([(0, "curl -X PUT -H 'A: b' -d '{\"a\":1, # not a comment\n    \"b\":2}' http://h/p"), (1, "x")], ReadmeShellCommands(quoted));
     }
 
     /// <summary>The arguments after <c>./que2engage</c> of each command in the ```bash blocks, continuation lines joined.</summary>
-    internal static List<string> ReadmeCommands(string markdown)
+    internal static List<string> ReadmeCommands(string markdown) =>
+        ReadmeShellCommands(markdown).Select(c => c.Text.TrimEnd('&').Trim())
+            .Where(t => t.StartsWith("./que2engage ", StringComparison.Ordinal))
+            .Select(t => t["./que2engage ".Length..].Trim()).ToList();
+
+    /// <summary>
+    /// Every shell command of the ```bash blocks (numbered from 0 in README order), comments dropped: a line ending in
+    /// <c>\</c> continues on the next (joined with a space), and so does a line ending inside a quote (joined with a
+    /// newline, which stays part of the quoted word, as in a shell). A trailing <c>&amp;</c> is kept.
+    /// </summary>
+    internal static List<(int Block, string Text)> ReadmeShellCommands(string markdown)
     {
-        var commands = new List<string>();
+        var commands = new List<(int, string)>();
         bool inBash = false;
+        int block = -1;
         string? pending = null;
+        char quote = '\0';
         foreach (var raw in markdown.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
-            if (line.StartsWith("```", StringComparison.Ordinal)) { inBash = !inBash && line.Trim() == "```bash"; pending = null; continue; }
+            if (pending is null && line.StartsWith("```", StringComparison.Ordinal))
+            {
+                inBash = !inBash && line.Trim() == "```bash";
+                if (inBash) block++;
+                continue;
+            }
             if (!inBash) continue;
-            var text = StripComment(line).TrimEnd();
-            if (pending is null && !text.StartsWith("./que2engage ", StringComparison.Ordinal)) continue;
-            pending = pending is null ? text : pending + " " + text.Trim();
-            if (pending.EndsWith('\\')) { pending = pending[..^1].TrimEnd(); continue; }
-            commands.Add(pending["./que2engage ".Length..].TrimEnd('&').Trim());
+            bool inQuote = quote != '\0';
+            var text = StripComment(line, ref quote);
+            if (pending is null && text.Trim().Length == 0) continue;
+            pending = pending is null ? text.Trim() : pending + (inQuote ? text : text.TrimStart());
+            if (quote != '\0') { pending += "\n"; continue; }
+            pending = pending.TrimEnd();
+            if (pending.EndsWith('\\')) { pending = pending[..^1].TrimEnd() + " "; continue; }
+            commands.Add((block, pending));
             pending = null;
         }
         return commands;
     }
 
-    /// <summary>A line without its shell comment (a # outside quotes that starts a word).</summary>
-    private static string StripComment(string line)
+    /// <summary>A line without its shell comment (a # outside quotes that starts a word); <paramref name="quote"/> carries an open quote across lines.</summary>
+    private static string StripComment(string line, ref char quote)
     {
-        char quote = '\0';
         for (int i = 0; i < line.Length; i++)
         {
             char c = line[i];
