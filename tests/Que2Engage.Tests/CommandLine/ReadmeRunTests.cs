@@ -49,7 +49,7 @@ public sealed class ReadmeRunTests : IDisposable
         // one seed, two steps per cell (every row and λ of README's line still runs)
         ["ablation"] = [("--seeds", "1"), ("--steps", "2")],
         ["bench index"] = [("--n", "2000"), ("--queries", "100")],
-        ["bench serve"] = [("--requests", "100")],
+        ["bench serve"] = [("--requests", "100"), ("--warmup-seconds", "1")],
         ["bench query-latency"] = [("--queries", "50"), ("--warmup", "10")],
         ["bench train"] = [("--steps", "2"), ("--pairs", "1")],
     };
