@@ -16,12 +16,12 @@ public static class BenchServeCommand
         var requests = new Option<int>("--requests") { Description = "Timed /search requests.", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent clients.", DefaultValueFactory = _ => 16 };
         var products = new Option<int>("--products") { Description = "Products in the simulated catalogue.", DefaultValueFactory = _ => 2000 };
-        var mode = new Option<string>("--mode") { Description = "hybrid, ebr or lexical.", DefaultValueFactory = _ => "hybrid" };
-        mode.AcceptOnlyFromAmong("hybrid", "ebr", "lexical");
+        var mode = CliOptions.Mode("hybrid, ebr or lexical.");
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => 1 };
         var model = new Option<string?>("--model") { Description = "Trained model directory (default: an untrained small model)." };
         var data = new Option<string?>("--data") { Description = "World directory to index and take queries from (default: a simulated one of --products)." };
-        var batching = new Option<string>("--batching") { Description = "Query batching settings to compare on one index: off,on (default), off or on.", DefaultValueFactory = _ => "off,on" };
+        var batching = CliOptions.List("--batching", "Query batching settings to compare on one index: off,on (default), off or on.",
+            (string text, out bool on) => (on = text == "on") || text == "off", "on or off", [false, true]);
         var c = new Command("serve", "Measure /search latency (p50/p99) and requests/s on a loopback server, query batching off and on.")
         {
             requests, concurrency, products, mode, threads, model, data, batching,
@@ -30,13 +30,13 @@ public static class BenchServeCommand
         c.SetAction(p => Verbs.Run(p, () =>
         {
             if (p.GetValue(BenchServeClusterMode.Silos) is not null)
-                return BenchServeClusterMode.Run(p, p.GetValue(concurrency), p.GetValue(products), SearchModeNames.Parse(p.GetValue(mode)), p.GetValue(threads));
+                return BenchServeClusterMode.Run(p, p.GetValue(concurrency), p.GetValue(products), p.GetValue(mode), p.GetValue(threads));
             var o = p.InvocationConfiguration.Output;
             var runs = ServingBenchmark.RunAsync(new ServingBenchmarkOptions
             {
                 Requests = p.GetValue(requests), Concurrency = p.GetValue(concurrency), Products = p.GetValue(products),
-                Mode = SearchModeNames.Parse(p.GetValue(mode)), Threads = p.GetValue(threads),
-                ModelDir = p.GetValue(model), DataDir = p.GetValue(data), Batching = ParseBatching(p.GetValue(batching)!),
+                Mode = p.GetValue(mode), Threads = p.GetValue(threads),
+                ModelDir = p.GetValue(model), DataDir = p.GetValue(data), Batching = p.GetValue(batching) is { Length: > 0 } b ? b : [false, true],
             }, o.WriteLine).GetAwaiter().GetResult();
             var first = runs[0];
             o.WriteLine();
@@ -54,12 +54,4 @@ public static class BenchServeCommand
         }));
         return c;
     }
-
-    private static bool[] ParseBatching(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(t => t switch
-        {
-            "on" => true,
-            "off" => false,
-            _ => throw new InvalidInputException($"--batching: expected on and/or off (comma-separated), got '{t}'."),
-        }).ToArray();
 }
