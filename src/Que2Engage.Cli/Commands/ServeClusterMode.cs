@@ -65,8 +65,6 @@ internal static class ServeClusterMode
             Func<int> size;
             if (p.GetValue(Cluster))
             {
-                if (p.GetValue(Redis) is not null && p.GetValue(Gateways) is { Length: > 0 })
-                    throw new InvalidInputException("give --gateway or --redis, not both.");
                 var membership = new Membership
                 {
                     ClusterId = p.GetValue(ClusterId)!, Redis = p.GetValue(Redis),

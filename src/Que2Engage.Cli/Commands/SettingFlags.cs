@@ -67,6 +67,12 @@ public static class SettingFlags
         ["SearchServerOptions.Host"] = "--host",
         ["SearchServerOptions.Port"] = "--port",
         ["SearchServerOptions.WriteKey"] = "--write-key-file",
+        ["SiloSettings.Name"] = "--name",
+        ["SiloSettings.Shards"] = "--shards",
+        ["SiloSettings.Host"] = "--host",
+        ["Membership.Primary"] = "--primary",
+        ["Membership.Redis"] = "--redis",
+        ["Membership.Gateways"] = "--gateway",
     };
 
     /// <summary><paramref name="setting"/>'s flag when <paramref name="command"/> takes it, otherwise null.</summary>

@@ -19,7 +19,7 @@ public static class SiloCommand
             CustomParser = r =>
             {
                 try { return ShardHost.ParseShardList(r.Tokens.Count == 0 ? "" : r.Tokens[^1].Value); }
-                catch (InvalidInputException e) { r.AddError(e.Message); return []; }
+                catch (InvalidInputException e) { r.AddError($"--shards: {e.Message}"); return []; }
             },
         };
         var name = new Option<string>("--name") { Description = "This silo's name, unique in the cluster (a restarted silo keeps its name).", Required = true };
@@ -33,9 +33,6 @@ public static class SiloCommand
             { index, shards, name, host, port, gatewayPort, primary, redis, clusterId };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
-            if (p.GetValue(primary) is not null && p.GetValue(redis) is not null)
-                throw new InvalidInputException("give --primary or --redis, not both.");
-            ServeClusterMode.RequireShardSet(p.GetValue(index)!);
             var settings = new SiloSettings
             {
                 Name = p.GetValue(name)!, IndexRoot = p.GetValue(index)!, Shards = p.GetValue(shards)!,
@@ -46,6 +43,8 @@ public static class SiloCommand
                     Primary = p.GetValue(primary) is { } pr ? Membership.ParseEndpoint(pr, "--primary") : null,
                 },
             };
+            settings.Membership.Validate();
+            ServeClusterMode.RequireShardSet(settings.IndexRoot);
             using var shardHost = new ShardHost(settings.Name, settings.IndexRoot, settings.Shards);
             using var silo = ClusterHosting.BuildSilo(settings, shardHost);
             silo.Start();

@@ -21,12 +21,12 @@ public class SettingFlagsTests
     [Fact]
     public void EverySettingIsALibraryPropertyAndEveryFlagAnOptionOfSomeVerb()
     {
-        var library = typeof(Que2EngageException).Assembly;
+        Type[] types = [.. typeof(Que2EngageException).Assembly.GetTypes(), .. typeof(Que2Engage.Cluster.Membership).Assembly.GetTypes()];
         var flags = AllOptions(Program.BuildRoot()).SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet();
         foreach (var (setting, flag) in SettingFlags.Map)
         {
             var (typeName, property) = (setting[..setting.IndexOf('.')], setting[(setting.IndexOf('.') + 1)..]);
-            var type = library.GetTypes().SingleOrDefault(t => t.Name == typeName);
+            var type = types.SingleOrDefault(t => t.Name == typeName);
             Assert.True(type is not null, $"{setting}: no library type {typeName}");
             Assert.True(type.GetProperty(property) is not null, $"{setting}: {typeName} has no property {property}");
             Assert.Contains(flag, flags);
@@ -66,6 +66,7 @@ public class SettingFlagsTests
     [InlineData("--eval-fraction must be between 0 and 1 (got 2)", "import", "--format", "csv", "--input", "x.csv", "--out", "i", "--engaged-col", "c", "--eval-fraction", "2")]
     [InlineData("--rating-map needs --rating-col", "import", "--format", "csv", "--input", "x.csv", "--out", "i", "--engaged-col", "c", "--rating-map", "1-4")]
     [InlineData("give --engaged-col (impressions) and/or --rating-col", "import", "--format", "csv", "--input", "x.csv", "--out", "i")]
+    [InlineData("give --primary or --redis, not both.", "silo", "--index", "x", "--shards", "0", "--name", "a", "--primary", "127.0.0.1:11111", "--redis", "127.0.0.1:6379")]
     public void LibrarySettingErrorsNameTheVerbsFlags(string expected, params string[] args)
     {
         var (code, _, err) = Run(args);
