@@ -54,6 +54,20 @@ public class SettingFlagsTests
         Assert.Equal(e.Message, SettingFlags.Message(e, Verb("validate")));   // validate has no --threads
     }
 
+    [Fact]
+    public void IndexOptionErrorsNameTheIndexFlags()
+    {
+        var e = Assert.Throws<InvalidInputException>(new Que2Engage.Retrieval.IndexBuildOptions
+        {
+            Kind = Que2Engage.Retrieval.VectorIndexKind.Flat, Quantization = Que2Engage.Retrieval.VectorQuantization.Int8,
+        }.Validate);
+        Assert.StartsWith("IndexBuildOptions.Quantization int8 needs an HNSW index (IndexBuildOptions.Kind hnsw)", e.Message);
+        var index = Program.BuildRoot().Subcommands.Single(c => c.Name == "index");
+        Assert.StartsWith("--quantize int8 needs an HNSW index (--kind hnsw)", SettingFlags.Message(e, index));
+        e = Assert.Throws<InvalidInputException>(new Que2Engage.Retrieval.IndexBuildOptions { Threads = 0 }.Validate);
+        Assert.Equal("--threads must be at least 1 (got 0).", SettingFlags.Message(e, index));
+    }
+
     [Theory]
     [InlineData("--steps must be > 0 (got 0)", "train", "--data", "d", "--out", "o", "--steps", "0")]
     [InlineData("--checkpoint-every must be > 0 (got 0)", "train", "--data", "d", "--out", "o", "--checkpoint-every", "0")]
