@@ -57,7 +57,7 @@ public sealed record ServingBenchmarkResult(
 /// End-to-end serving benchmark: generates a small simulated marketplace (MarketplaceGenerator) in a temp directory
 /// (or takes a world directory), indexes it (HNSW + BM25) with a trained model or an UNTRAINED small two-tower model
 /// (weights do not change the work; results are not meaningful, timings are), starts <see cref="SearchServer"/> on a
-/// free loopback port once per query-batching setting (off, then on, on the same index), and fires /search requests
+/// free loopback port once per query-batching setting (by default on, then off, on the same index), and fires /search requests
 /// with the simulated queries from a fixed number of concurrent clients in this same process. Any non-200 answer,
 /// malformed body or transport failure counts as an error.
 /// </summary>

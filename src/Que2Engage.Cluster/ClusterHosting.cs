@@ -26,6 +26,16 @@ public sealed record Membership
     /// <summary>Front ends under development clustering: the silos' gateway endpoints.</summary>
     public IReadOnlyList<IPEndPoint> Gateways { get; init; } = [];
 
+    /// <summary>Fails unless the membership is one kind: Redis, or development clustering (a primary silo / gateways).</summary>
+    public void Validate()
+    {
+        if (Redis is not null && Primary is not null)
+            throw InvalidInputException.Setting("give Membership.Primary or Membership.Redis, not both.", "Membership.Primary", "Membership.Redis");
+        if (Redis is not null && Gateways.Count > 0)
+            throw InvalidInputException.Setting("give Membership.Gateways or Membership.Redis, not both.", "Membership.Gateways", "Membership.Redis");
+    }
+
+    /// <param name="flag">How the caller names the value in errors (the CLI: its flag).</param>
     public static IPEndPoint ParseEndpoint(string text, string flag)
     {
         if (IPEndPoint.TryParse(text, out var ep) && ep.Port > 0) return ep;
@@ -63,7 +73,8 @@ public static class ClusterHosting
     /// <summary>A silo serving <paramref name="shards"/> (opened by the caller) until the host stops.</summary>
     public static IHost BuildSilo(SiloSettings s, ShardHost shards)
     {
-        if (!IPAddress.TryParse(s.Host, out var address)) throw new InvalidInputException($"--host: '{s.Host}' is not an IP address.");
+        s.Membership.Validate();
+        if (!IPAddress.TryParse(s.Host, out var address)) throw InvalidInputException.Setting($"SiloSettings.Host: '{s.Host}' is not an IP address.", "SiloSettings.Host");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
@@ -90,6 +101,7 @@ public static class ClusterHosting
     /// <summary>An Orleans client of the cluster (the front end), connecting within <paramref name="connectTimeout"/>.</summary>
     public static IHost BuildClient(Membership m, TimeSpan connectTimeout)
     {
+        m.Validate();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Error);
@@ -98,7 +110,9 @@ public static class ClusterHosting
             if (m.Redis is { } redis) client.UseRedisClustering(redis);
             else
             {
-                if (m.Gateways.Count == 0) throw new InvalidInputException("--gateway: give at least one silo gateway (IP:PORT), or --redis.");
+                if (m.Gateways.Count == 0)
+                    throw InvalidInputException.Setting("Membership.Gateways: give at least one silo gateway (IP:PORT), or Membership.Redis.",
+                        "Membership.Gateways", "Membership.Redis");
                 client.UseStaticClustering(m.Gateways.ToArray());
             }
             client.Configure<ClusterOptions>(o => { o.ClusterId = m.ClusterId; o.ServiceId = m.ServiceId; });

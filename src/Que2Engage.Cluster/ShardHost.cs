@@ -11,16 +11,16 @@ public sealed class ShardHost : IDisposable
     public ShardHost(string siloName, string root, IReadOnlyCollection<int> shards)
     {
         if (string.IsNullOrWhiteSpace(siloName) || siloName.Contains('@'))
-            throw new InvalidInputException($"--name: '{siloName}' is not a silo name (non-empty, no '@').");
+            throw InvalidInputException.Setting($"SiloSettings.Name: '{siloName}' is not a silo name (non-empty, no '@').", "SiloSettings.Name");
         SiloName = siloName;
         Manifest = ShardSetManifest.Read(root);
-        if (shards.Count == 0) throw new InvalidInputException("--shards: give at least one shard to serve.");
+        if (shards.Count == 0) throw InvalidInputException.Setting("SiloSettings.Shards: give at least one shard to serve.", "SiloSettings.Shards");
         try
         {
             foreach (var s in shards.Distinct().Order())
             {
                 if (s < 0 || s >= Manifest.Shards)
-                    throw new InvalidInputException($"--shards: shard {s} does not exist ({root} has shards 0..{Manifest.Shards - 1}).");
+                    throw InvalidInputException.Setting($"SiloSettings.Shards: shard {s} does not exist ({root} has shards 0..{Manifest.Shards - 1}).", "SiloSettings.Shards");
                 _shards[s] = CatalogIndex.Open(ShardSet.ShardDirectory(root, s));
             }
         }
@@ -53,7 +53,7 @@ public sealed class ShardHost : IDisposable
             if (range.Length == 1 && int.TryParse(range[0], out int one)) result.Add(one);
             else if (range.Length == 2 && int.TryParse(range[0], out int lo) && int.TryParse(range[1], out int hi) && lo <= hi)
                 result.AddRange(Enumerable.Range(lo, hi - lo + 1));
-            else throw new InvalidInputException($"--shards: '{part}' is not a shard number or range (e.g. 0,2 or 0-3).");
+            else throw new InvalidInputException($"'{part}' is not a shard number or range (e.g. 0,2 or 0-3).");
         }
         return result;
     }

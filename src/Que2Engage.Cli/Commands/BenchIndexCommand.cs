@@ -13,13 +13,14 @@ public static class BenchIndexCommand
         var count = new Option<int>("--n") { Description = "Base vectors.", DefaultValueFactory = _ => 100_000 };
         var queries = new Option<int>("--queries") { Description = "Query vectors.", DefaultValueFactory = _ => 1_000 };
         var dim = new Option<int>("--dim") { Description = "Dimension.", DefaultValueFactory = _ => 128 };
-        var dist = new Option<string>("--data") { Description = "random | clustered.", DefaultValueFactory = _ => "clustered" };
+        var dist = CliOptions.Choice("--data", "random | clustered.", [("random", "random"), ("clustered", "clustered")], "clustered");
         var m = new Option<int>("--m") { Description = "HNSW M.", DefaultValueFactory = _ => 16 };
         var efc = new Option<int>("--ef-construction") { Description = "HNSW efConstruction.", DefaultValueFactory = _ => 200 };
-        var efs = new Option<string>("--ef") { Description = "Comma-separated query-time ef values.", DefaultValueFactory = _ => "10,20,40,80,160" };
+        var efs = CliOptions.List("--ef", "Comma-separated query-time ef values.", CliOptions.Integer(1), "an integer ≥ 1", [10, 20, 40, 80, 160]);
         var seed = new Option<ulong>("--seed") { Description = "Seed of the vectors and the level generator.", DefaultValueFactory = _ => 42UL };
         var threads = new Option<int>("--build-threads") { Description = "Threads of the second (parallel) build compared with the one-thread build; 1 skips it.", DefaultValueFactory = _ => 2 };
-        var quantize = new Option<string>("--quantize") { Description = "int8: also measure the int8 walk with exact re-rank; none: float only.", DefaultValueFactory = _ => "int8" };
+        var quantize = CliOptions.Choice("--quantize", "int8: also measure the int8 walk with exact re-rank; none: float only.",
+            [("none", VectorQuantization.None), ("float", VectorQuantization.None), ("int8", VectorQuantization.Int8)], VectorQuantization.Int8);
         var outDir = new Option<string>("--out") { Description = "Folder for base.npy, queries.npy, gt.npy, csharp.json.", DefaultValueFactory = _ => "bench/out" };
         var cmd = new Command("index", "HNSW recall@10 vs single-thread QPS (float and int8 walks, 1- and N-thread builds) against exact search (vectors shared with bench/hnswlib_compare.py).")
         {
@@ -31,8 +32,8 @@ public static class BenchIndexCommand
             {
                 Count = p.GetValue(count), Queries = p.GetValue(queries), Dimension = p.GetValue(dim), Distribution = p.GetValue(dist)!,
                 M = p.GetValue(m), EfConstruction = p.GetValue(efc), Seed = p.GetValue(seed),
-                Efs = ParseEfs(p.GetValue(efs)!), BuildThreads = p.GetValue(threads),
-                Int8 = IndexBuildOptions.ParseQuantization(p.GetValue(quantize)) == VectorQuantization.Int8,
+                Efs = p.GetValue(efs) ?? [], BuildThreads = p.GetValue(threads),
+                Int8 = p.GetValue(quantize) == VectorQuantization.Int8,
             };
             var dir = p.GetValue(outDir)!;
             var result = IndexBenchmark.Run(options, dir, Console.WriteLine);
@@ -40,11 +41,5 @@ public static class BenchIndexCommand
             return 0;
         }));
         return cmd;
-    }
-
-    private static int[] ParseEfs(string text)
-    {
-        try { return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray(); }
-        catch (FormatException) { throw new InvalidInputException($"--ef: expected comma-separated integers, got '{text}'."); }
     }
 }

@@ -13,8 +13,7 @@ public static class BenchQueryLatencyCommand
 {
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = "Model preset: small or paper.", DefaultValueFactory = _ => "small" };
-        preset.AcceptOnlyFromAmong([.. ModelConfig.PresetNames]);
+        var preset = CliOptions.Preset();
         var queries = new Option<int>("--queries") { Description = "Timed queries (all different where the generator allows).", DefaultValueFactory = _ => 2000 };
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads for inference.", DefaultValueFactory = _ => 1 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up queries.", DefaultValueFactory = _ => 200 };

@@ -16,12 +16,12 @@ public static class BenchServeCommand
         var requests = new Option<int>("--requests") { Description = "Timed /search requests.", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent clients.", DefaultValueFactory = _ => 16 };
         var products = new Option<int>("--products") { Description = "Products in the simulated catalogue.", DefaultValueFactory = _ => 2000 };
-        var mode = new Option<string>("--mode") { Description = "hybrid, ebr or lexical.", DefaultValueFactory = _ => "hybrid" };
-        mode.AcceptOnlyFromAmong("hybrid", "ebr", "lexical");
+        var mode = CliOptions.Mode("hybrid, ebr or lexical.");
         var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads.", DefaultValueFactory = _ => 1 };
         var model = new Option<string?>("--model") { Description = "Trained model directory (default: an untrained small model)." };
         var data = new Option<string?>("--data") { Description = "World directory to index and take queries from (default: a simulated one of --products)." };
-        var batching = new Option<string>("--batching") { Description = "Query batching settings to compare on one index, in this order: on,off (default), off,on, on or off.", DefaultValueFactory = _ => "on,off" };
+        var batching = CliOptions.List("--batching", "Query batching settings to compare on one index, in this order: on,off (default), off,on, on or off.",
+            (string text, out bool on) => (on = text == "on") || text == "off", "on or off", [true, false]);
         var warmup = new Option<double>("--warmup-seconds")
         {
             Description = "Untimed load before each timed run, so .NET has compiled the hot paths optimised (at least 100 requests).",
@@ -35,13 +35,13 @@ public static class BenchServeCommand
         c.SetAction(p => Verbs.Run(p, () =>
         {
             if (p.GetValue(BenchServeClusterMode.Silos) is not null)
-                return BenchServeClusterMode.Run(p, p.GetValue(concurrency), p.GetValue(products), SearchModeNames.Parse(p.GetValue(mode)), p.GetValue(threads));
+                return BenchServeClusterMode.Run(p, p.GetValue(concurrency), p.GetValue(products), p.GetValue(mode), p.GetValue(threads));
             var o = p.InvocationConfiguration.Output;
             var runs = ServingBenchmark.RunAsync(new ServingBenchmarkOptions
             {
                 Requests = p.GetValue(requests), Concurrency = p.GetValue(concurrency), Products = p.GetValue(products),
-                Mode = SearchModeNames.Parse(p.GetValue(mode)), Threads = p.GetValue(threads),
-                ModelDir = p.GetValue(model), DataDir = p.GetValue(data), Batching = ParseBatching(p.GetValue(batching)!),
+                Mode = p.GetValue(mode), Threads = p.GetValue(threads),
+                ModelDir = p.GetValue(model), DataDir = p.GetValue(data), Batching = p.GetValue(batching) is { Length: > 0 } b ? b : [true, false],
                 WarmupSeconds = p.GetValue(warmup),
             }, o.WriteLine).GetAwaiter().GetResult();
             var first = runs[0];
@@ -60,12 +60,4 @@ public static class BenchServeCommand
         }));
         return c;
     }
-
-    private static bool[] ParseBatching(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(t => t switch
-        {
-            "on" => true,
-            "off" => false,
-            _ => throw new InvalidInputException($"--batching: expected on and/or off (comma-separated), got '{t}'."),
-        }).ToArray();
 }

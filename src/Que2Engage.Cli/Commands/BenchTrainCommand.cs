@@ -23,17 +23,14 @@ public static class BenchTrainCommand
 
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = "Model preset: small or paper.", DefaultValueFactory = _ => "small" };
-        preset.AcceptOnlyFromAmong([.. ModelConfig.PresetNames]);
+        var preset = CliOptions.Preset();
         var steps = new Option<int>("--steps") { Description = "Training steps to run (the first and the last are not timed).", DefaultValueFactory = _ => 10 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
-        var model = new Option<string>("--model") { Description = "que2engage or que2search.", DefaultValueFactory = _ => "que2engage" };
-        model.AcceptOnlyFromAmong("que2engage", "que2search");
-        var objective = new Option<string?>("--objective") { Description = "contrastive, mixed or multitask (default: the model's)." };
-        objective.AcceptOnlyFromAmong("contrastive", "mixed", "multitask");
+        var model = CliOptions.Choice("--model", "que2engage or que2search.", TrainCommand.ModelKinds, ModelKind.Que2Engage);
+        var objective = TrainCommand.ObjectiveOption($"{string.Join(", ", TrainingObjectives.Names)} (default: the model's).");
         var batch = new Option<int?>("--batch") { Description = "Batch size (default: the preset's)." };
-        var peer = new Option<string?>("--peer") { Description = "Also run this reference back to back with the same sizes: torch (bench/torch_reference.py)." };
-        peer.AcceptOnlyFromAmong("torch");
+        var peer = CliOptions.Choice<string?>("--peer", "Also run this reference back to back with the same sizes: torch (bench/torch_reference.py).",
+            [("torch", "torch")], null);
         var pairs = new Option<int>("--pairs") { Description = "With --peer: back-to-back pairs to run (the median ratio is reported).", DefaultValueFactory = _ => 3 };
         var python = new Option<string>("--python") { Description = "With --peer torch: the Python that has torch (Debian's python3-torch).", DefaultValueFactory = _ => "/usr/bin/python3" };
 
@@ -46,11 +43,11 @@ public static class BenchTrainCommand
         c.SetAction(p => Verbs.Run(p, () =>
         {
             var output = p.InvocationConfiguration.Output;
-            var kind = TrainCommand.ParseModel(p.GetValue(model)!);
+            var kind = p.GetValue(model);
             var options = new TrainingOptions
             {
                 Model = kind,
-                Objective = TrainCommand.ParseObjective(p.GetValue(objective), kind),
+                Objective = p.GetValue(objective) ?? TrainCommand.DefaultObjective(kind),
                 Preset = p.GetValue(preset)!,
                 Steps = p.GetValue(steps),
                 Threads = p.GetValue(threads),

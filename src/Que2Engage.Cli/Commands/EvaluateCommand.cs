@@ -20,11 +20,12 @@ public static class EvaluateCommand
         var plots = new Option<string?>("--plots") { Description = "Write ROC curves and score distributions (PNG) to this directory." };
         var maxQueries = new Option<int>("--max-queries") { Description = "Cap on held-out queries for the retrieval metrics (seeded sample).", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the query sample.", DefaultValueFactory = _ => 1 };
-        var weights = new Option<string?>("--engagement-weights") { Description = "Models with the engagement prior: also report every metric at these query weights w (comma-separated, e.g. 0,0.5,1); w = 0 ranks by relevance alone, 1 by the engagement logit." };
+        var weights = CliOptions.List("--engagement-weights", "Models with the engagement prior: also report every metric at these query weights w (comma-separated, e.g. 0,0.5,1); w = 0 ranks by relevance alone, 1 by the engagement logit.",
+            CliOptions.Number(), "a finite number");
         var weight = new Option<double?>("--engagement-weight") { Description = "Models with the engagement prior: the query weight w of the main result (default: the model's, 1)." };
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
         var lexical = new Option<bool>("--lexical") { Description = "Also score the rated pairs with BM25 and with the hybrid (RRF of BM25 and this model's vectors)." };
-        var threads = CliOptions.Threads();
+        var threads = CliOptions.Threads().Check(n => n >= 0, n => $"--threads must be ≥ 0 (got {n}).");
         var judgedOnly = new Option<bool>("--judged-only") { Description = "Embed only the products of the evaluation pairs (eval impressions, rated pairs): the AUCs are unchanged, recall/NDCG and BM25 then rank within that smaller catalogue. For large real catalogues where embedding every product is slow." };
         var c = new Command("evaluate", "Evaluate a model: engagement AUC, relevance AUC, recall@10/100, NDCG@10, expected engagement@10.")
         {
@@ -49,7 +50,6 @@ public static class EvaluateCommand
             IGroundTruth? truth = File.Exists(worldPath) ? World.Load(worldPath) : null;
             if (truth is null)
                 o.WriteLine("no world.json: real data, so recall and NDCG use the rated pairs only and expected engagement is unavailable");
-            if (p.GetValue(threads) < 0) throw new InvalidInputException("--threads must be ≥ 0");
             TorchRuntime.Configure(p.GetValue(threads));
             var trained = LoadModel(p.GetValue(model)!);
             using var owner = trained as IDisposable;
@@ -57,7 +57,7 @@ public static class EvaluateCommand
             var options = new EvaluationOptions
             {
                 MaxQueries = p.GetValue(maxQueries), Seed = p.GetValue(seed), LexicalBaselines = p.GetValue(lexical),
-                EngagementWeights = ParseWeights(p.GetValue(weights)),
+                EngagementWeights = p.GetValue(weights) ?? [],
             };
             var result = SpectreExperimentProgress.Run(progress =>
             {
@@ -101,16 +101,6 @@ public static class EvaluateCommand
             return 0;
         }));
         return c;
-    }
-
-    /// <summary>"0,0.5,1" → [0, 0.5, 1]; a bad number is a user error naming the flag.</summary>
-    public static double[] ParseWeights(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return [];
-        return text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(t =>
-            double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)
-                ? CheckWeight(v, "--engagement-weights")
-                : throw new InvalidInputException($"--engagement-weights: '{t}' is not a number")).ToArray();
     }
 
     public static double CheckWeight(double w, string flag) =>

@@ -3,7 +3,11 @@ using Que2Engage.Retrieval;
 
 namespace Que2Engage.Cli.Commands;
 
-/// <summary>The <see cref="SearchFilter"/> flags (--min-price, --condition (repeatable), …): the /search parameter names with dashes.</summary>
+/// <summary>
+/// The <see cref="SearchFilter"/> flags (--min-price, --condition (repeatable), …): the /search parameter names with
+/// dashes. Each value is checked while parsing, by the same rules as the HTTP parameter's, so a bad one is a one-line
+/// parse error naming the flag (exit 2).
+/// </summary>
 internal sealed class FilterOptions
 {
     private readonly Dictionary<string, Option> _options = new();
@@ -13,9 +17,16 @@ internal sealed class FilterOptions
         foreach (var name in SearchFilter.ParameterNames)
         {
             var flag = "--" + name.Replace('_', '-');
-            _options[name] = name == "condition"
+            Option option = name == "condition"
                 ? new Option<string[]>(flag) { Description = "Only listings in one of these conditions (repeatable, or comma-separated).", AllowMultipleArgumentsPerToken = false }
                 : new Option<string?>(flag) { Description = Describe(name) };
+            option.Validators.Add(r =>
+            {
+                var given = r.Tokens.Select(t => t.Value).ToList();
+                try { SearchFilter.Parse(n => n == name ? given : []); }
+                catch (InvalidInputException e) { r.AddError($"{flag}: {e.Message}"); }
+            });
+            _options[name] = option;
         }
     }
 

@@ -12,8 +12,8 @@ public static class ImportCommand
 {
     public static Command Create()
     {
-        var format = new Option<string>("--format") { Description = "esci (Amazon Shopping Queries Dataset) or a generic log: csv (also .tsv), jsonl, parquet.", Required = true };
-        format.AcceptOnlyFromAmong("esci", "csv", "jsonl", "parquet");
+        var format = CliOptions.Choice<string?>("--format", "esci (Amazon Shopping Queries Dataset) or a generic log: csv (also .tsv), jsonl, parquet.",
+            [.. Formats.Select(f => (f, (string?)f))], null, required: true);
         var output = new Option<string>("--out") { Description = "Data directory to create (must not already hold data tables).", Required = true };
         var seed = new Option<long>("--seed") { Description = "Seed of the train/eval split by query.", DefaultValueFactory = _ => 1 };
         var evalFraction = new Option<double>("--eval-fraction") { Description = "Share of distinct queries held out for evaluation.", DefaultValueFactory = _ => 0.2 };
@@ -46,7 +46,7 @@ public static class ImportCommand
         var distanceCol = Col("--distance-col", "the distance in km");
         var engagedCol = Col("--engaged-col", "engagement (true/false, 1/0, yes/no or a count) → impressions");
         var ratingCol = Col("--rating-col", "a relevance rating → eval/relevance (see --rating-map)");
-        var ratingMap = new Option<string?>("--rating-map") { Description = "Map ratings to 0/1/2: a table \"1:0,2:1,3:2\" (keys may be text, \"E:2,S:1,C:1,I:0\"), a linear scale \"1-4\", or thresholds for a mean rating \"<=2:0,>=2.5:2,>2:drop\" (first that holds; drop = leave the pair out). Default: values are already 0, 1, 2." };
+        var ratingMap = new Option<RatingMap?>("--rating-map") { CustomParser = ParseRatingMap, Description = "Map ratings to 0/1/2: a table \"1:0,2:1,3:2\" (keys may be text, \"E:2,S:1,C:1,I:0\"), a linear scale \"1-4\", or thresholds for a mean rating \"<=2:0,>=2.5:2,>2:drop\" (first that holds; drop = leave the pair out). Default: values are already 0, 1, 2." };
         var sessionCol = Col("--session-col", "the search session id (default: the query)");
         var positionCol = Col("--position-col", "the 1-based rank shown (default: row order within the session)");
 
@@ -103,12 +103,10 @@ public static class ImportCommand
                     DistanceKm = p.GetValue(distanceCol),
                     Engaged = p.GetValue(engagedCol),
                     Rating = p.GetValue(ratingCol),
-                    RatingMap = RatingMap.Parse(p.GetValue(ratingMap)),
+                    RatingMap = p.GetValue(ratingMap) ?? RatingMap.Identity,
                     Session = p.GetValue(sessionCol),
                     Position = p.GetValue(positionCol),
                 };
-                if (mapping.Rating is null && p.GetValue(ratingMap) is not null)
-                    throw new InvalidInputException("--rating-map needs --rating-col");
                 report = LogImporter.Import(file, mapping, settings);
             }
             var o = p.InvocationConfiguration.Output;
@@ -116,6 +114,24 @@ public static class ImportCommand
             return 0;
         }));
         return c;
+    }
+
+    /// <summary>The --format values: ESCI, or a generic log in one of three file formats.</summary>
+    public static readonly string[] Formats = ["esci", "csv", "jsonl", "parquet"];
+
+    /// <summary>--rating-map parsed as the option's value: a bad map is a one-line parse error naming the flag.</summary>
+    private static RatingMap? ParseRatingMap(System.CommandLine.Parsing.ArgumentResult r)
+    {
+        if (r.Tokens.Count == 0) return null;
+        try
+        {
+            return RatingMap.Parse(r.Tokens[^1].Value);
+        }
+        catch (InvalidInputException e)
+        {
+            r.AddError(e.Describe(s => s == RatingMap.Setting ? "--rating-map" : null));
+            return null;
+        }
     }
 
     static void CheckExtension(string format, string file)

@@ -43,7 +43,9 @@ public static class IndexCommand
         var append = new Option<bool>("--append") { Description = "Add the products to the existing index at --out (new ids) instead of rebuilding." };
         var upsert = new Option<string?>("--upsert") { Description = "Add or replace the listings of this products file (parquet/jsonl) in the index at --out." };
         var delete = new Option<string?>("--delete") { Description = "Delete these product ids (comma-separated) from the index at --out." };
-        var shards = new Option<int?>("--shards") { Description = "Split the catalog into N shards by a stable hash of product_id (N index directories under --out, for 'silo' / 'serve --cluster')." };
+        var shards = new Option<int?>("--shards") { Description = "Split the catalog into N shards by a stable hash of product_id (N index directories under --out, for 'silo' / 'serve --cluster')." }
+            .Check(n => n is null or >= 1 and <= Que2Engage.Retrieval.Sharding.ShardSet.MaxShards,
+                n => $"--shards must be in 1..{Que2Engage.Retrieval.Sharding.ShardSet.MaxShards} (got {n}).");
         var cmd = new Command("index", "Embed a catalog and build vector + BM25 indexes; or upsert/delete listings of an index.")
             { data, model, output, kind, m, efc, ef, batch, seed, quantize, threads, append, upsert, delete, shards };
         cmd.SetAction(p => Verbs.Run(p, () =>

@@ -15,8 +15,7 @@ public static class SearchCommand
         var index = new Option<string>("--index") { Description = "Index directory written by 'index'.", Required = true };
         var query = new Option<string>("--query", "-q") { Description = "The search query.", Required = true };
         var k = new Option<int>("-k", "--k") { Description = "Number of results.", DefaultValueFactory = _ => 10 };
-        var mode = CliOptions.Choice("--mode", "hybrid (EBR + BM25, fused), ebr or lexical.",
-            [("hybrid", SearchMode.Hybrid), ("ebr", SearchMode.Ebr), ("lexical", SearchMode.Lexical)], SearchMode.Hybrid);
+        var mode = CliOptions.Mode();
         var ef = new Option<int?>("--ef") { Description = "HNSW beam width for this query (default: the index's)." };
         var model = new Option<string?>("--model") { Description = "Model directory (default: the one recorded in the index manifest)." };
         var engagementWeight = new Option<double?>("--engagement-weight") { Description = "Models with the engagement prior: the relevance ↔ engagement dial w (vector score κ + w·g/s; 0 = relevance only, default 1 = the model's engagement logit)." };
@@ -31,7 +30,7 @@ public static class SearchCommand
             int top = p.GetValue(k);
             // The server's rules, named as flags: one set of input rules for CLI and HTTP.
             var rules = new Que2Engage.Serving.SearchServerOptions();
-            var names = Que2Engage.Serving.SearchRequest.InputNames.Cli;
+            var names = new Que2Engage.Serving.SearchRequest.InputNames("--query", "-k", "--ef");
             if ((Que2Engage.Serving.SearchRequest.CheckQuery(p.GetValue(query), rules, names)
                  ?? Que2Engage.Serving.SearchRequest.CheckK(top, rules, names)
                  ?? Que2Engage.Serving.SearchRequest.CheckEf(p.GetValue(ef), rules, names)) is { } invalid)

@@ -35,9 +35,17 @@ internal static class ServeClusterMode
 
     public static bool Applies(ParseResult p, string index) => p.GetValue(Cluster) || ShardSet.IsShardSet(index);
 
+    /// <summary>Fails, saying how to build one, unless <paramref name="index"/> is a sharded index directory.</summary>
+    public static void RequireShardSet(string index)
+    {
+        if (!ShardSet.IsShardSet(index))
+            throw new InvalidInputException($"{index}: not a sharded index (no {ShardSetManifest.FileName}); build one with 'index --shards N'.");
+    }
+
     public static int Run(ParseResult p, string index, string? modelArg, double? engagementWeight, SearchServerOptions serverOptions)
     {
         if (serverOptions.WriteKey is not null) throw new InvalidInputException("--write-key-file: a sharded index is served read-only; write to a single-node index.");
+        RequireShardSet(index);
         var manifest = ShardSetManifest.Read(index);
         var modelDir = modelArg ?? manifest.ModelPath;
         IEmbeddingModel? embedder = modelDir is null ? null : IndexCommand.LoadModel(modelDir);
@@ -57,8 +65,6 @@ internal static class ServeClusterMode
             Func<int> size;
             if (p.GetValue(Cluster))
             {
-                if (p.GetValue(Redis) is not null && p.GetValue(Gateways) is { Length: > 0 })
-                    throw new InvalidInputException("give --gateway or --redis, not both.");
                 var membership = new Membership
                 {
                     ClusterId = p.GetValue(ClusterId)!, Redis = p.GetValue(Redis),

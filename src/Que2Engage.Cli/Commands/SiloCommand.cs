@@ -13,7 +13,15 @@ public static class SiloCommand
     public static Command Create()
     {
         var index = new Option<string>("--index") { Description = "Sharded index directory written by 'index --shards N'.", Required = true };
-        var shards = new Option<string>("--shards") { Description = "Shards this silo serves: 0,2 or 0-3.", Required = true };
+        var shards = new Option<IReadOnlyList<int>>("--shards")
+        {
+            Description = "Shards this silo serves: 0,2 or 0-3.", Required = true,
+            CustomParser = r =>
+            {
+                try { return ShardHost.ParseShardList(r.Tokens.Count == 0 ? "" : r.Tokens[^1].Value); }
+                catch (InvalidInputException e) { r.AddError($"--shards: {e.Message}"); return []; }
+            },
+        };
         var name = new Option<string>("--name") { Description = "This silo's name, unique in the cluster (a restarted silo keeps its name).", Required = true };
         var host = new Option<string>("--host") { Description = "IP address to listen on and advertise to the other silos.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Silo-to-silo TCP port.", DefaultValueFactory = _ => 11111 };
@@ -25,11 +33,9 @@ public static class SiloCommand
             { index, shards, name, host, port, gatewayPort, primary, redis, clusterId };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
-            if (p.GetValue(primary) is not null && p.GetValue(redis) is not null)
-                throw new InvalidInputException("give --primary or --redis, not both.");
             var settings = new SiloSettings
             {
-                Name = p.GetValue(name)!, IndexRoot = p.GetValue(index)!, Shards = ShardHost.ParseShardList(p.GetValue(shards)!),
+                Name = p.GetValue(name)!, IndexRoot = p.GetValue(index)!, Shards = p.GetValue(shards)!,
                 Host = p.GetValue(host)!, SiloPort = p.GetValue(port), GatewayPort = p.GetValue(gatewayPort),
                 Membership = new Membership
                 {
@@ -37,6 +43,8 @@ public static class SiloCommand
                     Primary = p.GetValue(primary) is { } pr ? Membership.ParseEndpoint(pr, "--primary") : null,
                 },
             };
+            settings.Membership.Validate();
+            ServeClusterMode.RequireShardSet(settings.IndexRoot);
             using var shardHost = new ShardHost(settings.Name, settings.IndexRoot, settings.Shards);
             using var silo = ClusterHosting.BuildSilo(settings, shardHost);
             silo.Start();

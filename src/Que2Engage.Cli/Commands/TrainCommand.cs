@@ -21,9 +21,7 @@ public static class TrainCommand
         var output = new Option<string>("--out") { Description = "Model directory to write (config.json, weights.bin, metrics.jsonl, checkpoint/).", Required = true };
         var model = CliOptions.Choice("--model", "que2engage or que2search.", ModelKinds, ModelKind.Que2Engage);
         var context = new Option<bool>("--context") { Description = "Que2Search: add the contextual encoder to the fusion." };
-        var objective = CliOptions.Choice<ITrainingObjective?>("--objective",
-            $"{string.Join(", ", TrainingObjectives.Names)} (default: multitask for que2engage, contrastive for que2search).",
-            [.. TrainingObjectives.All.Select(o => (o.Name, (ITrainingObjective?)o))], null);
+        var objective = ObjectiveOption($"{string.Join(", ", TrainingObjectives.Names)} (default: multitask for que2engage, contrastive for que2search).");
         var modalityDropout = new Option<bool>("--modality-dropout") { Description = "Que2Engage: modality dropout (δ_c=0.5, δ_i=0, δ_t=0.5)." };
         var preset = CliOptions.Preset();
         var steps = CliOptions.Steps($"Training steps (default {Trainer.DefaultSteps} unless --epochs).");
@@ -75,7 +73,7 @@ public static class TrainCommand
             {
                 Model = kind,
                 ContextEncoder = p.GetValue(context),
-                Objective = p.GetValue(objective) ?? ParseObjective(null, kind),
+                Objective = p.GetValue(objective) ?? DefaultObjective(kind),
                 ModalityDropout = p.GetValue(modalityDropout),
                 Preset = p.GetValue(preset)!,
                 Steps = p.GetValue(steps),
@@ -116,25 +114,20 @@ public static class TrainCommand
             if (Given(engagementGradient)) options = options with { EngagementGradient = p.GetValue(engagementGradient) };
             if (p.GetValue(documentTower) is ModelKind tower) options = options with { Model = tower };
             options = options with { Overrides = Modeling.Pretrained.PretrainedInit.Prepare(options.Overrides) };
-            if (options.Overrides.InitCheckpoint is not null && options.Overrides.TokenizerModel is null)
-                throw new InvalidInputException("--init needs --tokenizer-model (the checkpoint's SentencePiece model), so token ids match its embeddings");
+            // The recipe, not the user, chose the other tower: say how to get que2engage's back (a CLI matter: --recipe).
+            if (kind == ModelKind.Que2Engage && options.Model == ModelKind.Que2Search && options.ModalityDropout)
+                throw new InvalidInputException("--modality-dropout applies to the que2engage document tower; the recommended recipe uses que2search's (add --document-tower que2engage, or --recipe paper)");
             options.Validate();
-            if (options.Model == ModelKind.Que2Engage && options.ContextEncoder)
-                throw new InvalidInputException("--context applies to the que2search document tower (que2engage's always has its context token)");
-            if (options.Model == ModelKind.Que2Search && options.ModalityDropout)
-                throw new InvalidInputException(kind == ModelKind.Que2Engage
-                    ? "--modality-dropout applies to the que2engage document tower; the recommended recipe uses que2search's (add --document-tower que2engage, or --recipe paper)"
-                    : "--modality-dropout applies to que2engage");
 
             var writer = p.InvocationConfiguration.Output;
             string outDir = p.GetValue(output)!;
-            var checkpoint = TrainingOutput.Prepare(outDir, options.Resume, p.GetValue(overwrite));
+            var checkpoint = TrainingOutput.Prepare(outDir, options.Resume, p.GetValue(overwrite), OutputSwitches);
             if (options.Resume)
             {
                 if (checkpoint is null) writer.WriteLine("no checkpoint: starting fresh");
                 else
                 {
-                    ResumeSettings.Check(checkpoint, options, outDir);
+                    ResumeSettings.Check(checkpoint, options, outDir, OutputSwitches);
                     writer.WriteLine($"resuming from the checkpoint at step {checkpoint.Step}");
                 }
             }
@@ -188,32 +181,31 @@ public static class TrainCommand
         return result!;
     }
 
-    /// <summary>--optimizer: adam (dense over every row) or lazy-adam (sparse table gradients); default: the preset's.</summary>
-    public static Option<string?> OptimizerOption()
-    {
-        var o = new Option<string?>("--optimizer")
-        {
-            Description = "adam (dense: every row of the token and trigram tables every step) or lazy-adam (sparse table gradients; only the rows a batch touches are updated, a named departure from Adam, see README). Default: the preset's (small: adam, paper: lazy-adam).",
-        };
-        o.AcceptOnlyFromAmong("adam", "lazy-adam");
-        return o;
-    }
+    /// <summary>
+    /// --optimizer: adam (dense over every row) or lazy-adam (sparse table gradients), bound to
+    /// <see cref="ModelConfigOverrides.LazyAdam"/>; absent = the preset's.
+    /// </summary>
+    public static Option<Optimizer?> OptimizerOption() => CliOptions.Choice<Optimizer?>("--optimizer",
+        "adam (dense: every row of the token and trigram tables every step) or lazy-adam (sparse table gradients; only the rows a batch touches are updated, a named departure from Adam, see README). Default: the preset's (small: adam, paper: lazy-adam).",
+        [("adam", Optimizer.Adam), ("lazy-adam", Optimizer.LazyAdam)], null);
 
-    public static bool? LazyAdam(string? optimizer) => optimizer switch { null => null, "lazy-adam" => true, _ => false };
+    /// <summary>The --optimizer values.</summary>
+    public enum Optimizer { Adam, LazyAdam }
+
+    /// <summary><see cref="ModelConfigOverrides.LazyAdam"/> of an --optimizer value: null (absent) = the preset's.</summary>
+    public static bool? LazyAdam(Optimizer? optimizer) => optimizer is { } o ? o == Optimizer.LazyAdam : null;
+
+    /// <summary>How <see cref="TrainingOutput"/>'s errors name train's switches: its flags.</summary>
+    public static readonly TrainingOutput.SwitchNames OutputSwitches = new("--resume", "--overwrite", "--out");
 
     /// <summary>The model names of --model and --document-tower.</summary>
     public static readonly (string Name, ModelKind Value)[] ModelKinds = [("que2engage", ModelKind.Que2Engage), ("que2search", ModelKind.Que2Search)];
 
-    public static ModelKind ParseModel(string name) => name.Trim().ToLowerInvariant() switch
-    {
-        "que2engage" => ModelKind.Que2Engage,
-        "que2search" => ModelKind.Que2Search,
-        _ => throw new InvalidInputException($"--model must be que2engage or que2search (got '{name}')"),
-    };
+    /// <summary>The objective names of --objective, bound to the objective; null (absent) = the model's default.</summary>
+    public static Option<ITrainingObjective?> ObjectiveOption(string description) => CliOptions.Choice<ITrainingObjective?>("--objective", description,
+        [.. TrainingObjectives.All.Select(o => (o.Name, (ITrainingObjective?)o))], null);
 
-    /// <summary>The named objective, or the model's default (multitask for Que2Engage, contrastive for Que2Search).</summary>
-    public static ITrainingObjective ParseObjective(string? name, ModelKind kind) => string.IsNullOrWhiteSpace(name)
-        ? kind == ModelKind.Que2Engage ? TrainingObjectives.Multitask : TrainingObjectives.Contrastive
-        : TrainingObjectives.Find(name)
-          ?? throw new InvalidInputException($"--objective must be one of {string.Join(", ", TrainingObjectives.Names)} (got '{name}')");
+    /// <summary>The model's default objective: multitask for Que2Engage, contrastive for Que2Search.</summary>
+    public static ITrainingObjective DefaultObjective(ModelKind kind) =>
+        kind == ModelKind.Que2Engage ? TrainingObjectives.Multitask : TrainingObjectives.Contrastive;
 }

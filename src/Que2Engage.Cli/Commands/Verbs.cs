@@ -26,9 +26,9 @@ public static class Verbs
     }
 
     /// <summary>
-    /// Runs a verb body. Library errors (<see cref="Que2EngageException"/>) become one line on stderr with their
-    /// exit code (2 = bad usage/input, 1 = runtime failure); anything else is a bug: one line, exit 1, and the
-    /// stack trace only with --verbose. Errors go to the invocation's error writer (Console.Error by default) so
+    /// Runs a verb body. Library errors (<see cref="Que2EngageException"/>) become one line on stderr, the settings they
+    /// name shown as this verb's flags (<see cref="SettingFlags"/>), with their exit code (2 = bad usage/input,
+    /// 1 = runtime failure); anything else is a bug: one line, exit 1, and the stack trace only with --verbose. Errors go to the invocation's error writer (Console.Error by default) so
     /// tests can capture them through Program.Run.
     /// </summary>
     public static int Run(ParseResult parse, Func<int> body)
@@ -41,7 +41,7 @@ public static class Verbs
         }
         catch (Que2EngageException e)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {SettingFlags.Message(e, parse.CommandResult.Command)}");
             if (verbose) error.WriteLine(e);
             return e.ExitCode;
         }

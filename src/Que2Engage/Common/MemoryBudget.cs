@@ -13,20 +13,21 @@ public static class MemoryBudget
     public static long AvailableBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     /// <param name="bytes">A lower bound of what the run needs (so a refusal is certain, not a guess).</param>
-    /// <param name="what">What needs it, naming the flag: "--batch 100000000".</param>
-    /// <param name="advice">What to do instead: "use a smaller --batch".</param>
-    public static void Require(double bytes, string what, string advice)
+    /// <param name="what">What needs it, naming the setting: "ModelConfig.BatchSize 100000000".</param>
+    /// <param name="advice">What to do instead: "use a smaller batch".</param>
+    /// <param name="settings">The settings <paramref name="what"/> names (<see cref="Que2EngageException.Settings"/>).</param>
+    public static void Require(double bytes, string what, string advice, params string[] settings)
     {
         long available = AvailableBytes;
         if (bytes > available)
-            throw new InvalidInputException($"{what} needs at least {Format(bytes)} of memory, more than the {Format(available)} available; {advice}");
+            throw InvalidInputException.Setting($"{what} needs at least {Format(bytes)} of memory, more than the {Format(available)} available; {advice}", settings);
     }
 
     /// <summary>Fails unless one array of <paramref name="elements"/> elements can exist (.NET caps arrays at <see cref="Array.MaxLength"/>).</summary>
-    public static void RequireArray(long elements, string what, string advice)
+    public static void RequireArray(long elements, string what, string advice, params string[] settings)
     {
         if (elements > Array.MaxLength)
-            throw new InvalidInputException($"{what} needs {elements.ToString("N0", CultureInfo.InvariantCulture)} entries in one table, more than the {Array.MaxLength.ToString("N0", CultureInfo.InvariantCulture)} possible; {advice}");
+            throw InvalidInputException.Setting($"{what} needs {elements.ToString("N0", CultureInfo.InvariantCulture)} entries in one table, more than the {Array.MaxLength.ToString("N0", CultureInfo.InvariantCulture)} possible; {advice}", settings);
     }
 
     public static string Format(double bytes)

@@ -31,17 +31,21 @@ public static class DataFiles
     /// <summary>
     /// Checks that a whole data directory may be written at <paramref name="dir"/>: it must not exist, be empty, or —
     /// with <paramref name="overwrite"/> — be a data directory holding nothing but data files (so replacing it can
-    /// never delete anything else, such as a model trained into it).
+    /// never delete anything else, such as a model trained into it). The errors name the switch as
+    /// <paramref name="overwriteSetting"/> (the caller's options property, e.g. "GenerationOptions.Overwrite", listed in
+    /// <see cref="Que2EngageException.Settings"/>).
     /// </summary>
-    public static void CheckReplaceable(string dir, bool overwrite)
+    public static void CheckReplaceable(string dir, bool overwrite, string overwriteSetting = "Overwrite")
     {
+        string[] settings = overwriteSetting.Contains('.') ? [overwriteSetting] : [];
         if (File.Exists(dir)) throw new InvalidInputException($"{dir}: exists and is a file, not a data directory");
         if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any()) return;
         var data = DataEntries(dir);
         if (data.Count == 0)
-            throw new InvalidInputException($"{dir}: exists, is not empty and is not a data directory; refusing to replace it (choose a new or empty --out)");
+            throw new InvalidInputException($"{dir}: exists, is not empty and is not a data directory; refusing to replace it (choose a new or empty directory)");
         if (!overwrite)
-            throw new InvalidInputException($"{dir}: already holds a data directory ({string.Join(", ", data)}); pass --overwrite to replace it");
+            throw new InvalidInputException($"{dir}: already holds a data directory ({string.Join(", ", data)}); pass {overwriteSetting} to replace it")
+                { Settings = settings };
         var known = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stem in new[] { ProductsStem, TrainImpressionsStem, EvalImpressionsStem, RelevanceStem })
             foreach (var ext in new[] { ".parquet", ".jsonl" }) known.Add(stem + ext);
@@ -55,7 +59,8 @@ public static class DataFiles
             bool leftover = (rel.EndsWith(".tmp", StringComparison.Ordinal) && known.Contains(rel[..^4]))
                 || (marker > 0 && known.Contains(rel[..marker]));
             if (!known.Contains(rel) && !leftover)
-                throw new InvalidInputException($"{dir}: holds {rel}, which is not part of a data directory; refusing to replace the directory even with --overwrite");
+                throw new InvalidInputException($"{dir}: holds {rel}, which is not part of a data directory; refusing to replace the directory even with {overwriteSetting}")
+                    { Settings = settings };
         }
     }
 

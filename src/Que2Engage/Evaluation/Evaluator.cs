@@ -202,7 +202,7 @@ public static class Evaluator
 
     private static void Validate(EvaluationOptions options, IReadOnlyList<Product> products, IReadOnlyList<RelevanceJudgment> relevance)
     {
-        if (options.MaxQueries < 1) throw new InvalidInputException($"--max-queries must be ≥ 1 (got {options.MaxQueries})");
+        if (options.MaxQueries < 1) throw InvalidInputException.Setting($"EvaluationOptions.MaxQueries must be ≥ 1 (got {options.MaxQueries})", "EvaluationOptions.MaxQueries");
         if (options.BatchSize < 1) throw new InvalidInputException($"BatchSize must be ≥ 1 (was {options.BatchSize})");
         if (options.RecallKs is null || options.RecallKs.Length == 0 || options.RecallKs.Any(k => k < 1))
             throw new InvalidInputException("RecallKs must hold at least one k ≥ 1");

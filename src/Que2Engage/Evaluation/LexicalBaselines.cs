@@ -11,7 +11,7 @@ public sealed record LexicalBaselineResult(double Bm25RelevanceAuc, double Hybri
 /// every table can show what BM25 and today's hybrid serving get on the same data: the catalogue goes into a
 /// <see cref="LexicalIndex"/> (BM25, title/description/category, in a temporary directory); for each rated query the
 /// top <c>depth</c> BM25 hits and the top <c>depth</c> vector hits are taken, and a pair scores its BM25 score (BM25)
-/// or its fused reciprocal-rank score (<see cref="ResultFusion"/>, RRF k = 60, as <c>search --mode hybrid</c>);
+/// or its fused reciprocal-rank score (<see cref="ResultFusion"/>, RRF k = 60, as hybrid search, <see cref="Retrieval.SearchMode.Hybrid"/>);
 /// a product outside a list contributes 0 for that list.
 /// </summary>
 public static class LexicalBaselines

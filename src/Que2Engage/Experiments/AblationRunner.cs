@@ -38,7 +38,7 @@ public static class AblationRunner
         IExperimentProgress? progress = null, CancellationToken ct = default)
     {
         progress ??= IExperimentProgress.None;
-        if (options.Seeds.Count == 0) throw new InvalidInputException("--seeds must be at least 1");
+        if (options.Seeds.Count == 0) throw InvalidInputException.Setting("AblationOptions.Seeds must hold at least one seed", "AblationOptions.Seeds");
         Directory.CreateDirectory(options.OutputDirectory);
         var store = new ResultStore(Path.Combine(options.OutputDirectory, "cells"));
 
@@ -119,7 +119,7 @@ public static class AblationRunner
         {
             ct.ThrowIfCancellationRequested();
             if (!string.Equals(model, PretrainedSentenceEncoder.MiniLmModelName, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidInputException($"--baseline: unknown frozen encoder '{model}' (known: {PretrainedSentenceEncoder.MiniLmModelName})");
+                throw InvalidInputException.Setting($"AblationOptions.Baselines: unknown frozen encoder '{model}' (known: {PretrainedSentenceEncoder.MiniLmModelName})", "AblationOptions.Baselines");
             string row = BaselineRowName(PretrainedSentenceEncoder.MiniLmModelName);
             if (store.TryLoad(row, 1) is { } stored)
             {

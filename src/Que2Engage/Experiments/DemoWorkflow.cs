@@ -145,7 +145,7 @@ public static class DemoWorkflow
         foreach (var (name, result) in models.Where(m => m.Result.EngagementWeightSweep.Count > 0))
         {
             sb.AppendLine($"### {name}: the relevance ↔ engagement dial").AppendLine();
-            sb.AppendLine("Every metric scores κ(q,d) + w·g(d)/s; `search`/`serve --engagement-weight w` serve the same setting.").AppendLine();
+            sb.AppendLine("Every metric scores κ(q,d) + w·g(d)/s; search and serving at engagement weight w rank the same way.").AppendLine();
             sb.AppendLine("| w | " + string.Join(" | ", EvaluationResult.MetricKeys.Select(MetricNames.Display)) + " |");
             sb.AppendLine("| ---: |" + string.Concat(Enumerable.Repeat(" ---: |", EvaluationResult.MetricKeys.Count)));
             foreach (var point in result.EngagementWeightSweep)

@@ -23,7 +23,7 @@ public sealed record ModelConfig
     public int Que2SearchTextLayers { get; init; } = 2;
     /// <summary>
     /// Query tower and Que2Search text encoder output: the mean of the non-[PAD] token outputs instead of [CLS] — what
-    /// sentence encoders such as all-MiniLM-L6-v2 are trained to produce (set by <c>train --init minilm</c>).
+    /// sentence encoders such as all-MiniLM-L6-v2 are trained to produce (set by initialising from <c>minilm</c>).
     /// </summary>
     public bool MeanPooling { get; init; }
     /// <summary>
@@ -34,8 +34,8 @@ public sealed record ModelConfig
     /// <summary>
     /// The embedding is the pooled text vector plus a residual of the tower's other features whose last layer starts at
     /// zero (query tower: head(pooled, trigrams); Que2Search: projection(attention fusion); Que2Engage: projection of the
-    /// fused [CLS] added to the text positions' mean). A model initialised from a sentence encoder (<c>train --init
-    /// minilm</c>) then starts out computing that encoder's sentence embedding instead of a random projection of it.
+    /// fused [CLS] added to the text positions' mean). A model initialised from a sentence encoder (<c>minilm</c>
+    /// as <see cref="ModelConfigOverrides.InitCheckpoint"/>) then starts out computing that encoder's sentence embedding instead of a random projection of it.
     /// Needs <see cref="Dim"/> = <see cref="DModel"/> and <see cref="MeanPooling"/>.
     /// </summary>
     public bool TextResidual { get; init; }
@@ -71,7 +71,7 @@ public sealed record ModelConfig
     public bool EngagementPrior { get; init; }
     /// <summary>
     /// The serving setting of a model with the engagement prior: the query weight w (score κ + w·g/s) that
-    /// <c>evaluate</c>, <c>search</c> and <c>serve</c> use unless told otherwise (<c>--engagement-weight</c>).
+    /// <c>evaluate</c>, <c>search</c> and <c>serve</c> use unless told otherwise (<see cref="TwoTowerModel.EngagementWeight"/>).
     /// </summary>
     public double ServingEngagementWeight { get; init; } = 1.0;
     /// <summary>Modality dropout (Que2Engage tower, training mode only).</summary>

@@ -348,7 +348,7 @@ public sealed partial class CatalogIndex
     private static string WriterLockPath(string target) =>
         Path.Combine(Path.GetDirectoryName(target) ?? ".", $".{Path.GetFileName(target)}.writer.lock");
 
-    /// <summary>One writer per index (a server, or an offline <c>index --upsert</c>): an exclusive lock file beside it, released by the OS if the process dies.</summary>
+    /// <summary>One writer per index (a server, or an offline upsert/delete): an exclusive lock file beside it, released by the OS if the process dies.</summary>
     private static FileStream AcquireWriterLock(string target)
     {
         if (!System.IO.Directory.Exists(target) && !System.IO.Directory.Exists(Path.GetDirectoryName(target)))
@@ -359,7 +359,7 @@ public sealed partial class CatalogIndex
         }
         catch (IOException e)
         {
-            throw new InvalidInputException($"{target}: another process (a server or 'index --upsert/--delete') is writing this index: {e.Message}", e);
+            throw new InvalidInputException($"{target}: another process (a server, or an offline upsert or delete) is writing this index: {e.Message}", e);
         }
     }
 

@@ -218,7 +218,7 @@ public sealed partial class CatalogIndex : IDisposable
         var target = Path.GetFullPath(outDir);
         CheckReplaceable(target);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target) ?? ".");
-        using var writerLock = AcquireWriterLock(target);   // not while a server or 'index --upsert' writes it
+        using var writerLock = AcquireWriterLock(target);   // not while a server or an offline upsert writes it
         var temp = StagingDirectory.Create(target, "building");
         try
         {

@@ -13,7 +13,7 @@ public sealed record IndexBuildOptions
     public VectorQuantization Quantization { get; init; } = VectorQuantization.None;
     /// <summary>
     /// Threads that insert the embedded products into the HNSW graph. 1 (the default) builds the deterministic graph of
-    /// the seed; more build as good a graph faster but scheduling-dependent (the CLI's <c>index --threads</c> defaults to every core).
+    /// the seed; more build as good a graph faster but scheduling-dependent (the CLI's index verb defaults to every core).
     /// </summary>
     public int Threads { get; init; } = 1;
     /// <summary>Products embedded per model call.</summary>
@@ -32,10 +32,11 @@ public sealed record IndexBuildOptions
 
     public void Validate()
     {
-        if (Threads < 1) throw new InvalidInputException($"The number of threads must be at least 1 (got {Threads}).");
+        if (Threads < 1) throw InvalidInputException.Setting($"IndexBuildOptions.Threads must be at least 1 (got {Threads}).", "IndexBuildOptions.Threads");
         if (Quantization != VectorQuantization.None && Kind != VectorIndexKind.Hnsw)
-            throw new InvalidInputException("--quantize int8 needs an HNSW index (--kind hnsw); a flat index scans the float vectors.");
-        if (BatchSize < 1) throw new InvalidInputException($"The batch size must be at least 1 (got {BatchSize}).");
+            throw InvalidInputException.Setting("IndexBuildOptions.Quantization int8 needs an HNSW index (IndexBuildOptions.Kind hnsw); a flat index scans the float vectors.",
+                "IndexBuildOptions.Quantization", "IndexBuildOptions.Kind");
+        if (BatchSize < 1) throw InvalidInputException.Setting($"IndexBuildOptions.BatchSize must be at least 1 (got {BatchSize}).", "IndexBuildOptions.BatchSize");
         if (Kind == VectorIndexKind.Hnsw) HnswOptions.Validate();
     }
 

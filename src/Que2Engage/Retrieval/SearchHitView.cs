@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Que2Engage.Retrieval;
 
-/// <summary>The JSON shape of one search result, shared by <c>search --json</c> and the HTTP API.</summary>
+/// <summary>The JSON shape of one search result, shared by the CLI's JSON output and the HTTP API.</summary>
 public sealed record SearchHitView(
     [property: JsonPropertyName("rank")] int Rank,
     [property: JsonPropertyName("product_id")] string ProductId,

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Que2Engage.Retrieval;
 
 /// <summary>
-/// A kind of vector index, the one registry of them: its name (<c>index --kind</c>, manifest.json's
+/// A kind of vector index, the one registry of them: its name (<see cref="IndexBuildOptions.Kind"/>, manifest.json's
 /// <c>vector_kind</c>, <see cref="IVectorIndex.Kind"/>), its code in the file header (<see cref="VectorIndexFile"/>),
 /// how to make an empty one and how to read one's body. Adding a kind is one class implementing
 /// <see cref="IVectorIndex"/> (its <see cref="IVectorIndex.Save"/> writes the header with its kind) and one

@@ -31,7 +31,7 @@ public static class CatalogWriteEndpoints
             if (key is null)
             {
                 metrics.RecordWriteReject("disabled");
-                return Results.Problem(statusCode: 403, title: "Forbidden", detail: "writes are off on this server (start it with --write-key-file).");
+                return Results.Problem(statusCode: 403, title: "Forbidden", detail: "writes are off on this server (it was started without a write key).");
             }
             var header = ctx.Request.Headers.Authorization.ToString();
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)

@@ -11,11 +11,10 @@ namespace Que2Engage.Serving;
 /// </summary>
 public sealed record SearchRequest(string Query, int K, SearchMode Mode, int? Ef, SearchFilter? Filter = null)
 {
-    /// <summary>How the inputs are called where they come from: query parameters (HTTP) or flags (CLI).</summary>
+    /// <summary>How the inputs are called where they come from: query parameters (<see cref="Http"/>), or a front end's own names (the CLI's flags).</summary>
     public sealed record InputNames(string Query, string K, string Ef)
     {
         public static readonly InputNames Http = new("'q'", "'k'", "'ef'");
-        public static readonly InputNames Cli = new("--query", "-k", "--ef");
     }
 
     /// <summary>

@@ -28,12 +28,12 @@ namespace Que2Engage.Serving;
 /// </summary>
 public static class SearchServer
 {
-    /// <summary>The address to listen on, after checking --host and --port.</summary>
+    /// <summary>The address to listen on, after checking the options' host and port.</summary>
     public static IPAddress ListenAddress(SearchServerOptions options)
     {
         if (!IPAddress.TryParse(options.Host, out var address))
-            throw new InvalidInputException($"--host: '{options.Host}' is not an IP address.");
-        if (options.Port < 0 || options.Port > 65535) throw new InvalidInputException($"--port must be in 0..65535 (got {options.Port}).");
+            throw InvalidInputException.Setting($"SearchServerOptions.Host: '{options.Host}' is not an IP address.", "SearchServerOptions.Host");
+        if (options.Port < 0 || options.Port > 65535) throw InvalidInputException.Setting($"SearchServerOptions.Port must be in 0..65535 (got {options.Port}).", "SearchServerOptions.Port");
         return address;
     }
 
@@ -132,7 +132,8 @@ public static class SearchServer
         catch (Exception e) when (e is Microsoft.AspNetCore.Connections.AddressInUseException
                                   || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
-            throw new InvalidInputException($"port {options.Port} on {options.Host} is already in use; stop what is using it or choose another --port", e);
+            throw new InvalidInputException($"port {options.Port} on {options.Host} is already in use; stop what is using it or choose another SearchServerOptions.Port", e)
+                { Settings = ["SearchServerOptions.Port"] };
         }
     }
 

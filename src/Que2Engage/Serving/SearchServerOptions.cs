@@ -3,7 +3,7 @@ namespace Que2Engage.Serving;
 /// <summary>Where the server listens and the size limits it enforces on every input.</summary>
 public sealed record SearchServerOptions
 {
-    /// <summary>Loopback by default: exposing the service is a deliberate choice (--host 0.0.0.0).</summary>
+    /// <summary>Loopback by default: exposing the service is a deliberate choice (host 0.0.0.0).</summary>
     public string Host { get; init; } = "127.0.0.1";
     /// <summary>0 picks a free port (tests).</summary>
     public int Port { get; init; } = 8080;

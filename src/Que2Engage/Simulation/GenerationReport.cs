@@ -11,7 +11,7 @@ public sealed record GenerationOptions
 {
     public TableFileFormat Format { get; init; } = TableFileFormat.Parquet;
 
-    /// <summary>Replace an existing data directory at the output (otherwise it is refused: <c>generate --overwrite</c>).</summary>
+    /// <summary>Replace an existing data directory at the output (otherwise it is refused).</summary>
     public bool Overwrite { get; init; }
 
     /// <summary>Called for every shown product with the probability the searcher's draw used (inspection, tests).</summary>

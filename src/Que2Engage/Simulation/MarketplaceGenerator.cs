@@ -22,7 +22,7 @@ public static class MarketplaceGenerator
         if (string.IsNullOrWhiteSpace(outDir)) throw new InvalidInputException("an output directory is required.");
         options ??= new GenerationOptions();
         string target = Path.GetFullPath(outDir);
-        DataFiles.CheckReplaceable(target, options.Overwrite);
+        DataFiles.CheckReplaceable(target, options.Overwrite, "GenerationOptions.Overwrite");
         string staging = StagingDirectory.Create(target, "generating");
         try
         {

@@ -43,9 +43,13 @@ public sealed record WorldSettings
         {
             if (!ok) throw new InvalidInputException(message);
         }
-        Require(Products >= 1, $"--products must be at least 1 (got {Products}).");
-        Require(Queries >= 1, $"--queries must be at least 1 (got {Queries}).");
-        Require(Sessions >= 0, $"--sessions must not be negative (got {Sessions}).");
+        static void RequireSetting(bool ok, string setting, string message)
+        {
+            if (!ok) throw InvalidInputException.Setting($"{setting} {message}", setting);
+        }
+        RequireSetting(Products >= 1, "WorldSettings.Products", $"must be at least 1 (got {Products}).");
+        RequireSetting(Queries >= 1, "WorldSettings.Queries", $"must be at least 1 (got {Queries}).");
+        RequireSetting(Sessions >= 0, "WorldSettings.Sessions", $"must not be negative (got {Sessions}).");
         Require(ImageDim >= 1, $"image dimension must be at least 1 (got {ImageDim}).");
         Require(ShownPerSession >= 1, $"shown per session must be at least 1 (got {ShownPerSession}).");
         Require(ShownPerSession <= Products, $"shown per session ({ShownPerSession}) cannot exceed the number of products ({Products}).");
@@ -62,10 +66,11 @@ public sealed record WorldSettings
         Require(Languages.Distinct().Count() == Languages.Count, "languages must not repeat.");
         // Sizes against memory, before anything is allocated: per product ≈ 15 bytes of hidden truth and category lists,
         // per shown impression 5 bytes (product ordinal + engaged flag), per query a few hundred bytes of text and pools.
-        Common.MemoryBudget.RequireArray(Products, $"--products {Products}", "generate a smaller catalog");
-        Common.MemoryBudget.RequireArray((long)Sessions * ShownPerSession, $"--sessions {Sessions}", "generate fewer sessions");
+        Common.MemoryBudget.RequireArray(Products, $"WorldSettings.Products {Products}", "generate a smaller catalog", "WorldSettings.Products");
+        Common.MemoryBudget.RequireArray((long)Sessions * ShownPerSession, $"WorldSettings.Sessions {Sessions}", "generate fewer sessions", "WorldSettings.Sessions");
         Common.MemoryBudget.Require(15.0 * Products + 5.0 * Sessions * ShownPerSession + 256.0 * Queries,
-            $"--products {Products} --sessions {Sessions} --queries {Queries}", "generate a smaller marketplace");
+            $"WorldSettings.Products {Products} WorldSettings.Sessions {Sessions} WorldSettings.Queries {Queries}", "generate a smaller marketplace",
+            "WorldSettings.Products", "WorldSettings.Sessions", "WorldSettings.Queries");
     }
 
     /// <summary>Indices (into <see cref="Simulation.Languages.Codes"/>) of the enabled languages, in settings order.</summary>

@@ -9,8 +9,11 @@ namespace Que2Engage.Training;
 /// flag not given (so "--batch 256" and no --batch compare equal under the small preset). Every checkpoint records
 /// them (<see cref="CheckpointState.Settings"/>) and <see cref="Check"/> refuses a resume whose settings differ,
 /// naming each one, instead of silently continuing with another batch size, seed (a different data order) or loss.
-/// Run length (--steps, --epochs), --threads and --checkpoint-every may change on resume and are not listed.
+/// Run length (steps, epochs), threads and the checkpoint interval may change on resume and are not listed.
 /// A new switch that changes what is trained needs one line in <see cref="Of"/>.
+/// The keys are a stored format, not messages: checkpoints (<see cref="CheckpointState.Settings"/>) and the ablation's
+/// result cells record them, so they stay the CLI flags they were first written as (renaming one would make every
+/// stored run look changed, or unchanged).
 /// </summary>
 public static class ResumeSettings
 {
@@ -63,7 +66,8 @@ public static class ResumeSettings
     /// <paramref name="state"/>. Only what the checkpoint records is compared: one written before settings were recorded
     /// is checked on model, objective, seed and batch; one written before a newer switch existed, without that switch.
     /// </summary>
-    public static void Check(CheckpointState state, TrainingOptions options, string modelDir)
+    /// <param name="names">How the error names the overwrite switch (default <see cref="TrainingOutput.SwitchNames.Library"/>).</param>
+    public static void Check(CheckpointState state, TrainingOptions options, string modelDir, TrainingOutput.SwitchNames? names = null)
     {
         var recorded = state.Settings ?? new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -80,7 +84,7 @@ public static class ResumeSettings
         if (differ.Count > 0)
             throw new InvalidInputException(
                 $"{CheckpointStore.DirectoryFor(modelDir)}: cannot resume the checkpoint at step {state.Step} with other settings: " +
-                $"{string.Join(", ", differ)}; repeat the checkpoint's settings to continue it, or start again (train --overwrite)");
+                $"{string.Join(", ", differ)}; repeat the checkpoint's settings to continue it, or start again with {(names ?? TrainingOutput.SwitchNames.Library).Overwrite}");
     }
 
     private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();

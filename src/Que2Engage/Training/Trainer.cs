@@ -18,7 +18,7 @@ namespace Que2Engage.Training;
 public static class Trainer
 {
     /// <summary>
-    /// Steps when neither --steps nor --epochs is given. Measured on the shared 2-core machine (BENCHMARKS.md): the
+    /// Steps when neither <see cref="TrainingOptions.Steps"/> nor <see cref="TrainingOptions.Epochs"/> is given. Measured on the shared 2-core machine (BENCHMARKS.md): the
     /// small preset trains Que2Search at 550–730 examples/s, so 400 steps of batch 256 (102k examples) take about 3
     /// minutes. At 200 steps the loss was still falling fast: 400 steps raised Que2Search's relevance AUC from 0.769 to
     /// 0.815 and NDCG@10 from 0.642 to 0.722 over three seeds (RESULTS.md).
@@ -75,7 +75,7 @@ public static class Trainer
         // Parameter groups and their base rates (the engagement bias's faster rate, pretrained vs new parts): OptimizerGroups.
         var parameterGroups = OptimizerGroups.For(model);
         var groups = parameterGroups.Select(g => new Adam.ParamGroup(g.Parameters, new Adam.Options { LearningRate = g.LearningRate })).ToArray();
-        // With dense gradients everywhere (SparseEmbeddingGradients off, i.e. --optimizer adam) LazyAdam is plain Adam,
+        // With dense gradients everywhere (SparseEmbeddingGradients off: plain Adam chosen) LazyAdam is plain Adam,
         // in fewer passes over memory than TorchSharp's Adam.step; the sparse tables' rows are updated lazily.
         using Adam optimizer = new LazyAdam(groups, config.LearningRate);
         if (profile is not null) profile.Parameters = model.parameters().Sum(p => p.numel());
@@ -151,8 +151,11 @@ public static class Trainer
                     throw new Que2EngageException(
                         $"training diverged at step {next}: loss is {loss}. " +
                         (lastCheckpoint > 0
-                            ? $"The last good checkpoint (step {lastCheckpoint}) is kept in {CheckpointStore.DirectoryFor(modelDir)}; lower --lr and run again with --resume."
-                            : "No checkpoint was written yet; lower --lr and run again."));
+                            ? $"The last good checkpoint (step {lastCheckpoint}) is kept in {CheckpointStore.DirectoryFor(modelDir)}; lower ModelConfigOverrides.LearningRate and run again with TrainingOptions.Resume."
+                            : "No checkpoint was written yet; lower ModelConfigOverrides.LearningRate and run again."))
+                    {
+                        Settings = ["ModelConfigOverrides.LearningRate", "TrainingOptions.Resume"],
+                    };
                 }
                 profile?.End(TrainingPhase.Forward);
                 total.backward();

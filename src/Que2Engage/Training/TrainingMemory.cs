@@ -24,8 +24,8 @@ public static class TrainingMemory
         return b * perExample + 4.0 * 4 * b * b * documents;
     }
 
-    /// <summary>Refuses a batch/model size whose step cannot fit in memory, naming --batch.</summary>
+    /// <summary>Refuses a batch/model size whose step cannot fit in memory, naming the batch size.</summary>
     public static void Check(ModelConfig config, ITrainingObjective objective) =>
-        MemoryBudget.Require(LowerBoundBytes(config, objective), $"--batch {config.BatchSize} (one training step of this model)",
-            "use a smaller --batch or a smaller model");
+        MemoryBudget.Require(LowerBoundBytes(config, objective), $"ModelConfig.BatchSize {config.BatchSize} (one training step of this model)",
+            "use a smaller ModelConfig.BatchSize or a smaller model", "ModelConfig.BatchSize");
 }

@@ -77,18 +77,34 @@ public sealed record TrainingOptions
     /// <summary>The settings that define the training loss, recorded in the checkpoint and config.json.</summary>
     public LossSettings Loss => new(Objective, Lambda1, Lambda2, CentredRelevance, RelevancePositives, EngagedFraction, EngagementGradient);
 
+    /// <summary>
+    /// Fails with an <see cref="InvalidInputException.Setting"/> error naming the first bad setting, or the first combination of
+    /// settings that does not go together (a switch of the other document tower, an XLM-R init without its tokenizer).
+    /// </summary>
     public void Validate()
     {
-        if (Steps is <= 0) throw new InvalidInputException($"--steps must be > 0 (got {Steps})");
-        if (Epochs is <= 0) throw new InvalidInputException($"--epochs must be > 0 (got {Epochs})");
-        if (Threads < 0) throw new InvalidInputException($"--threads must be ≥ 0 (got {Threads})");
-        if (CheckpointEvery <= 0) throw new InvalidInputException($"checkpoint interval must be > 0 (got {CheckpointEvery})");
+        if (Steps is <= 0) throw InvalidInputException.Setting($"TrainingOptions.Steps must be > 0 (got {Steps})", "TrainingOptions.Steps");
+        if (Epochs is <= 0) throw InvalidInputException.Setting($"TrainingOptions.Epochs must be > 0 (got {Epochs})", "TrainingOptions.Epochs");
+        if (Threads < 0) throw InvalidInputException.Setting($"TrainingOptions.Threads must be ≥ 0 (got {Threads})", "TrainingOptions.Threads");
+        if (CheckpointEvery <= 0)
+            throw InvalidInputException.Setting($"TrainingOptions.CheckpointEvery must be > 0 (got {CheckpointEvery})", "TrainingOptions.CheckpointEvery");
         if (!double.IsFinite(Lambda1) || !double.IsFinite(Lambda2) || Lambda1 < 0 || Lambda2 < 0 || Lambda1 + Lambda2 <= 0)
-            throw new InvalidInputException($"--lambda1/--lambda2 must be finite, ≥ 0 and not both 0 (got {Lambda1}, {Lambda2})");
+            throw InvalidInputException.Setting($"TrainingOptions.Lambda1/TrainingOptions.Lambda2 must be finite, ≥ 0 and not both 0 (got {Lambda1}, {Lambda2})",
+                "TrainingOptions.Lambda1", "TrainingOptions.Lambda2");
         if (EngagedFraction is double f && !(f > 0 && f < 1))
-            throw new InvalidInputException($"--engaged-fraction must be in (0, 1) (got {f})");
+            throw InvalidInputException.Setting($"TrainingOptions.EngagedFraction must be in (0, 1) (got {f})", "TrainingOptions.EngagedFraction");
         if (!(EngagementGradient >= 0 && EngagementGradient <= 1))
-            throw new InvalidInputException($"--engagement-gradient must be in [0, 1] (got {EngagementGradient})");
-        if (WarmupSteps is < 0) throw new InvalidInputException($"warm-up steps must be ≥ 0 (got {WarmupSteps})");
+            throw InvalidInputException.Setting($"TrainingOptions.EngagementGradient must be in [0, 1] (got {EngagementGradient})", "TrainingOptions.EngagementGradient");
+        if (WarmupSteps is < 0) throw InvalidInputException.Setting($"TrainingOptions.WarmupSteps must be ≥ 0 (got {WarmupSteps})", "TrainingOptions.WarmupSteps");
+        if (Overrides.InitCheckpoint is string init && !Modeling.Pretrained.PretrainedInit.IsOnnx(init) && Overrides.TokenizerModel is null)
+            throw InvalidInputException.Setting(
+                "ModelConfigOverrides.InitCheckpoint needs ModelConfigOverrides.TokenizerModel (the checkpoint's SentencePiece model), so token ids match its embeddings",
+                "ModelConfigOverrides.InitCheckpoint", "ModelConfigOverrides.TokenizerModel");
+        if (Model == ModelKind.Que2Engage && ContextEncoder)
+            throw InvalidInputException.Setting(
+                "TrainingOptions.ContextEncoder applies to the que2search document tower (que2engage's always has its context token)",
+                "TrainingOptions.ContextEncoder");
+        if (Model == ModelKind.Que2Search && ModalityDropout)
+            throw InvalidInputException.Setting("TrainingOptions.ModalityDropout applies to the que2engage document tower", "TrainingOptions.ModalityDropout");
     }
 }

@@ -6,7 +6,7 @@ namespace Que2Engage.Training;
 /// <summary>
 /// The two ways to train Que2Engage. <see cref="Paper"/> is the paper's recipe exactly (every shown pair a positive
 /// of the plain in-batch softmax, one shared κ, impressions as logged). <see cref="Recommended"/> is what the project
-/// recommends — what <c>demo</c> and a bare <c>train --model que2engage</c> train — and departs from the paper where a
+/// recommends — what <c>demo</c> trains, and the CLI's Que2Engage default — and departs from the paper where a
 /// departure measured better on the simulated marketplace (RESULTS.md shows both): each departure is one
 /// <see cref="TrainingOptions"/> switch, so any of them can be turned back individually.
 /// </summary>

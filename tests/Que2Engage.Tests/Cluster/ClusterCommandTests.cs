@@ -53,7 +53,10 @@ public class ClusterCommandTests : IDisposable
             Assert.Equal(2, code);
             Assert.StartsWith("error: ", err);
             Assert.Contains(message, err);
-            Assert.Single(err.Trim().Split('\n'));
+            // One error line; a bad --shards list is a parse error, which adds the usage hint.
+            var lines = err.Trim().Split('\n');
+            Assert.Single(lines, l => l.StartsWith("error: ", StringComparison.Ordinal));
+            Assert.All(lines.Skip(1), l => Assert.StartsWith("Run 'que2engage silo --help'", l));
         }
         (code, _, err) = Run("silo", "--index", Path.Combine(_root, "data"), "--shards", "0", "--name", "a");
         Assert.Equal(2, code);

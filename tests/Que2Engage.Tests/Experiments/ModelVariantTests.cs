@@ -34,7 +34,7 @@ public class ModelVariantTests
         Assert.Equal(TrainingObjectives.Multitask, rec.Options.Objective);
         Assert.Equal(RelevancePositives.Engaged, rec.Options.RelevancePositives);
         Assert.True(rec.Options.EngagementPrior);
-        Assert.Equal(rec, Que2Engage.Cli.Commands.AblationCommand.SelectRows("8").Single());
+        Assert.Equal(rec, Que2Engage.Cli.Commands.AblationCommand.SelectRows([8]).Single());
     }
 
     [Fact]

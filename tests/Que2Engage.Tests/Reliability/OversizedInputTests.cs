@@ -19,7 +19,7 @@ public sealed class OversizedInputTests : IDisposable
         var world = new ToyWorld(trainSessions: 20, evalSessions: 1);
         var e = Assert.Throws<InvalidInputException>(() =>
             Trainer.Train(world.Products, world.Train, ToyWorld.TinyOptions().WithOverrides(o => o with { BatchSize = 100_000_000 }), _s["m"]));
-        Assert.Contains("--batch 100000000", e.Message);
+        Assert.Contains("ModelConfig.BatchSize 100000000", e.Message);
         Assert.Contains("of memory", e.Message);
         Assert.False(File.Exists(Path.Combine(_s["m"], ModelStore.WeightsFile)));
 

@@ -109,8 +109,12 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void DefaultObjectiveFollowsTheModel()
     {
-        Assert.Equal(TrainingObjectives.Multitask, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Engage));
-        Assert.Equal(TrainingObjectives.Contrastive, Cli.Commands.TrainCommand.ParseObjective(null, ModelKind.Que2Search));
-        Assert.Equal(TrainingObjectives.Mixed, Cli.Commands.TrainCommand.ParseObjective("mixed", ModelKind.Que2Search));
+        Assert.Equal(TrainingObjectives.Multitask, Cli.Commands.TrainCommand.DefaultObjective(ModelKind.Que2Engage));
+        Assert.Equal(TrainingObjectives.Contrastive, Cli.Commands.TrainCommand.DefaultObjective(ModelKind.Que2Search));
+        var parsed = Program.BuildRoot().Parse(["bench", "train", "--model", "que2search", "--objective", "mixed", "--optimizer", "lazy-adam"]);
+        Assert.Equal((ModelKind.Que2Search, TrainingObjectives.Mixed, (bool?)true),
+            (parsed.GetValue<ModelKind>("--model"), parsed.GetValue<ITrainingObjective?>("--objective"),
+             Cli.Commands.TrainCommand.LazyAdam(parsed.GetValue<Cli.Commands.TrainCommand.Optimizer?>("--optimizer"))));
+        Assert.Null(Program.BuildRoot().Parse(["bench", "train"]).GetValue<Cli.Commands.TrainCommand.Optimizer?>("--optimizer"));
     }
 }

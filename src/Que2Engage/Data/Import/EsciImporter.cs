@@ -16,11 +16,11 @@ public static class EsciImporter
         var locale = string.IsNullOrWhiteSpace(options.Locale) ? null : options.Locale.Trim().ToLowerInvariant();
         var products = SourceTable.Open(options.ProductsPath, EsciColumns.ProductColumns);
         products.RequireColumns([(EsciColumns.ProductId, "the ESCI products file"), (EsciColumns.ProductTitle, "the ESCI products file")]);
-        if (locale is not null) products.RequireColumns([(EsciColumns.ProductLocale, "--locale")]);
+        if (locale is not null) products.RequireColumns([(EsciColumns.ProductLocale, "EsciImportOptions.Locale")]);
         var examples = SourceTable.Open(options.ExamplesPath, EsciColumns.ExampleColumns);
         examples.RequireColumns([(EsciColumns.Query, "the ESCI examples file"), (EsciColumns.ProductId, "the ESCI examples file"),
             (EsciColumns.EsciLabel, "the ESCI examples file")]);
-        if (options.SmallVersionOnly) examples.RequireColumns([(EsciColumns.SmallVersion, "--small-version")]);
+        if (options.SmallVersionOnly) examples.RequireColumns([(EsciColumns.SmallVersion, "EsciImportOptions.SmallVersionOnly")]);
         var extras = EsciProductMapper.FindExtras(products);
 
         var report = new ImportReport
@@ -81,7 +81,7 @@ public static class EsciImporter
 
         LogImporter.FillCounts(report, output, catalog, split);
         report.Derived.Add("relevance rating from esci_label: E (exact) = 2, S (substitute) = 1, C (complement) = 1, I (irrelevant) = 0");
-        report.Derived.Add("train/impressions from the train split's judged pairs: engaged = (label E), session_id = query_id (or the query), position = row order within the query — ESCI has no engagement, so train with --objective contrastive");
+        report.Derived.Add("train/impressions from the train split's judged pairs: engaged = (label E), session_id = query_id (or the query), position = row order within the query — ESCI has no engagement, so train with the contrastive objective");
         report.ExplainMetrics(hasEngagement: false, hasRating: true);
         report.Files.AddRange(output.Commit());
         ImportFiles.WriteReport(settings.OutDir, report);

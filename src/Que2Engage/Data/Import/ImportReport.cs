@@ -73,7 +73,7 @@ public sealed class ImportReport
     {
         if (EvalQueries == 0)
         {
-            Unavailable.Add(new("all evaluation metrics", "the eval split is empty (--eval-fraction 0 or a single query), so no eval tables were written"));
+            Unavailable.Add(new("all evaluation metrics", "the eval split is empty (an eval fraction of 0, or a single query), so no eval tables were written"));
             return;
         }
         if (!hasEngagement)

@@ -19,8 +19,9 @@ public sealed record ImportSettings
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(OutDir)) throw new InvalidInputException("--out must name a directory");
-        if (!(EvalFraction >= 0 && EvalFraction <= 1)) throw new InvalidInputException($"--eval-fraction must be between 0 and 1 (got {EvalFraction})");
+        if (string.IsNullOrWhiteSpace(OutDir)) throw InvalidInputException.Setting("ImportSettings.OutDir must name a directory", "ImportSettings.OutDir");
+        if (!(EvalFraction >= 0 && EvalFraction <= 1))
+            throw InvalidInputException.Setting($"ImportSettings.EvalFraction must be between 0 and 1 (got {EvalFraction})", "ImportSettings.EvalFraction");
     }
 
     /// <summary>A sink for the second pass over a file: its problems were already reported by the first pass.</summary>

@@ -34,25 +34,45 @@ public sealed record LogColumnMapping
     /// <summary>1-based rank shown; without it the row order within the session.</summary>
     public string? Position { get; init; }
 
-    /// <summary>Schema field → source column, for import.json and the required-column check.</summary>
-    internal IEnumerable<(string Field, string? Column, string Flag)> Entries()
+    /// <summary>
+    /// Fails with an <see cref="InvalidInputException.Setting"/> error unless the mapping names engagement and/or ratings, and a
+    /// rating map only together with a rating column.
+    /// </summary>
+    public void Validate()
     {
-        yield return ("query", Query, "--query-col");
-        yield return ("product_id", ProductId, "--product-col");
-        yield return ("title", Title, "--title-col");
-        yield return ("description", Description, "--description-col");
-        yield return ("category", Category, "--category-col");
-        yield return ("language", Language, "--language-col");
-        yield return ("price", Price, "--price-col");
-        yield return ("condition", Condition, "--condition-col");
-        yield return ("seller_rating", SellerRating, "--seller-rating-col");
-        yield return ("seller_rating_count", SellerRatingCount, "--seller-rating-count-col");
-        yield return ("photo_count", PhotoCount, "--photo-count-col");
-        yield return ("listing_age_days", ListingAgeDays, "--listing-age-col");
-        yield return ("distance_km", DistanceKm, "--distance-col");
-        yield return ("engaged", Engaged, "--engaged-col");
-        yield return ("rating", Rating, "--rating-col");
-        yield return ("session_id", Session, "--session-col");
-        yield return ("position", Position, "--position-col");
+        if (Engaged is null && Rating is null)
+            throw InvalidInputException.Setting(
+                $"give {Setting(nameof(Engaged))} (impressions) and/or {Setting(nameof(Rating))} (relevance ratings): a log needs one of them",
+                Setting(nameof(Engaged)), Setting(nameof(Rating)));
+        if (Rating is null && !ReferenceEquals(RatingMap, RatingMap.Identity))
+            throw InvalidInputException.Setting($"{Setting(nameof(RatingMap))} needs {Setting(nameof(Rating))}", Setting(nameof(RatingMap)), Setting(nameof(Rating)));
     }
+
+    /// <summary>
+    /// Schema field → source column and the setting that names it ("LogColumnMapping.Engaged"), for import.json and the
+    /// required-column check.
+    /// </summary>
+    internal IEnumerable<(string Field, string? Column, string Setting)> Entries()
+    {
+        yield return ("query", Query, Setting(nameof(Query)));
+        yield return ("product_id", ProductId, Setting(nameof(ProductId)));
+        yield return ("title", Title, Setting(nameof(Title)));
+        yield return ("description", Description, Setting(nameof(Description)));
+        yield return ("category", Category, Setting(nameof(Category)));
+        yield return ("language", Language, Setting(nameof(Language)));
+        yield return ("price", Price, Setting(nameof(Price)));
+        yield return ("condition", Condition, Setting(nameof(Condition)));
+        yield return ("seller_rating", SellerRating, Setting(nameof(SellerRating)));
+        yield return ("seller_rating_count", SellerRatingCount, Setting(nameof(SellerRatingCount)));
+        yield return ("photo_count", PhotoCount, Setting(nameof(PhotoCount)));
+        yield return ("listing_age_days", ListingAgeDays, Setting(nameof(ListingAgeDays)));
+        yield return ("distance_km", DistanceKm, Setting(nameof(DistanceKm)));
+        yield return ("engaged", Engaged, Setting(nameof(Engaged)));
+        yield return ("rating", Rating, Setting(nameof(Rating)));
+        yield return ("session_id", Session, Setting(nameof(Session)));
+        yield return ("position", Position, Setting(nameof(Position)));
+    }
+
+    /// <summary>The setting <paramref name="property"/> of this type as errors name it: "LogColumnMapping.Engaged".</summary>
+    internal static string Setting(string property) => $"{nameof(LogColumnMapping)}.{property}";
 }

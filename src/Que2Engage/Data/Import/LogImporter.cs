@@ -11,11 +11,10 @@ public static class LogImporter
     public static ImportReport Import(string inputPath, LogColumnMapping columns, ImportSettings settings)
     {
         settings.Validate();
-        if (columns.Engaged is null && columns.Rating is null)
-            throw new InvalidInputException("give --engaged-col (impressions) and/or --rating-col (relevance ratings): a log needs one of them");
+        columns.Validate();
         var entries = columns.Entries().Where(e => e.Column is not null).ToList();
         var source = SourceTable.Open(inputPath, entries.Select(e => e.Column!).ToList());
-        source.RequireColumns(entries.Select(e => (e.Column!, e.Flag)));
+        source.RequireColumns(entries.Select(e => (e.Column!, e.Setting)));
 
         bool hasEngagement = columns.Engaged is not null, hasRating = columns.Rating is not null;
         var report = new ImportReport
@@ -135,7 +134,7 @@ public static class LogImporter
     static void Explain(ImportReport report, LogColumnMapping c)
     {
         if (c.Engaged is null)
-            report.Derived.Add("train/impressions.engaged = (rating == 2): the log has no engagement, so exact matches are the positives; train with --objective contrastive, or multitask, which learns the ratings (not engagement) and, on graded relevance data, scores best (RESULTS.md, Home Depot)");
+            report.Derived.Add("train/impressions.engaged = (rating == 2): the log has no engagement, so exact matches are the positives; train with the contrastive objective, or multitask, which learns the ratings (not engagement) and, on graded relevance data, scores best (RESULTS.md, Home Depot)");
         if (c.Engaged is not null && c.Rating is not null)
             report.Derived.Add("ratings of train-split pairs are not written (the schema keeps ratings for evaluation only)");
         if (c.Session is null) report.Derived.Add("session_id = the query");

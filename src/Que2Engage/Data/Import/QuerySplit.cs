@@ -24,7 +24,7 @@ public sealed class QuerySplit
     public static QuerySplit Create(IReadOnlyCollection<string> queries, double evalFraction, long seed)
     {
         if (!(evalFraction >= 0 && evalFraction <= 1))
-            throw new InvalidInputException($"--eval-fraction must be between 0 and 1 (got {evalFraction})");
+            throw new InvalidInputException($"the eval fraction must be between 0 and 1 (got {evalFraction})");
         int n = queries.Count;
         int evalCount = (int)Math.Round(n * evalFraction, MidpointRounding.AwayFromZero);
         if (n >= 2 && evalFraction > 0) evalCount = Math.Max(evalCount, 1);

@@ -58,7 +58,7 @@ public sealed class RatingMap
                 && double.TryParse(spec[(dash + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var hi)
                 && double.IsFinite(lo) && double.IsFinite(hi) && hi > lo)
                 return new RatingMap(spec, null, (lo, hi));
-            throw new InvalidInputException($"--rating-map '{spec}': expected a table like \"1:0,2:1,3:2\" or a scale like \"1-4\" (low < high)");
+            throw Invalid(spec, $"expected a table like \"1:0,2:1,3:2\" or a scale like \"1-4\" (low < high)");
         }
         var parts = spec.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length > 0 && parts.All(part => Operators.Any(op => part.StartsWith(op, StringComparison.Ordinal))))
@@ -70,25 +70,30 @@ public sealed class RatingMap
                 int colon = part.LastIndexOf(':');
                 if (colon < 0 || !double.TryParse(part[op.Length..colon], NumberStyles.Float, CultureInfo.InvariantCulture, out double bound)
                     || !double.IsFinite(bound) || !TryGrade(part[(colon + 1)..], out int g))
-                    throw new InvalidInputException($"--rating-map '{spec}': entry '{part}' must be like \"<=2:0\" or \">2:drop\" (comparison, number, grade 0/1/2 or drop)");
+                    throw Invalid(spec, $"entry '{part}' must be like \"<=2:0\" or \">2:drop\" (comparison, number, grade 0/1/2 or drop)");
                 thresholds.Add((op, bound, g));
             }
             return new RatingMap(spec, null, null, thresholds);
         }
         if (parts.Any(part => Operators.Any(op => part.StartsWith(op, StringComparison.Ordinal))))
-            throw new InvalidInputException($"--rating-map '{spec}': do not mix thresholds (\"<=2:0\") with table entries (\"E:2\")");
+            throw Invalid(spec, $"do not mix thresholds (\"<=2:0\") with table entries (\"E:2\")");
         var table = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var part in parts)
         {
             int colon = part.LastIndexOf(':');
             string key = colon > 0 ? part[..colon].Trim() : "";
             if (key.Length == 0 || !TryGrade(part[(colon + 1)..], out int grade))
-                throw new InvalidInputException($"--rating-map '{spec}': entry '{part}' must be VALUE:GRADE with GRADE 0, 1, 2 or drop");
+                throw Invalid(spec, $"entry '{part}' must be VALUE:GRADE with GRADE 0, 1, 2 or drop");
             if (!table.TryAdd(key, grade))
-                throw new InvalidInputException($"--rating-map '{spec}': value '{key}' is mapped twice");
+                throw Invalid(spec, $"value '{key}' is mapped twice");
         }
         return new RatingMap(spec, table, null);
     }
+
+    /// <summary>The setting a rating map is given as, named by <see cref="Parse"/>'s errors.</summary>
+    public const string Setting = "LogColumnMapping.RatingMap";
+
+    private static InvalidInputException Invalid(string spec, string problem) => InvalidInputException.Setting($"{Setting} '{spec}': {problem}", Setting);
 
     /// <summary>The grade of a source value (<see cref="Drop"/> for a left-out pair), or null when the map does not cover it.</summary>
     public int? Map(string value)
@@ -123,6 +128,6 @@ public sealed class RatingMap
     {
         var text = FieldParsers.Required(row, column);
         return Map(text) ?? throw FieldParsers.Problem(column,
-            $"'{FieldParsers.Show(text)}' is not covered by the rating map '{Spec}'{(_scale is null && ReferenceEquals(this, Identity) ? " (ratings must be 0, 1 or 2 unless --rating-map is given)" : "")}");
+            $"'{FieldParsers.Show(text)}' is not covered by the rating map '{Spec}'{(_scale is null && ReferenceEquals(this, Identity) ? " (without a rating map, ratings must be 0, 1 or 2)" : "")}");
     }
 }

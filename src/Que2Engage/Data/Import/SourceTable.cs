@@ -41,17 +41,24 @@ internal abstract class SourceTable
         };
     }
 
-    /// <summary>File-level check that mapped columns exist (where the columns are known up front).</summary>
-    public void RequireColumns(IEnumerable<(string Column, string Flag)> required)
+    /// <summary>
+    /// File-level check that mapped columns exist (where the columns are known up front). <c>NamedBy</c> says where a
+    /// column's name comes from: a setting ("LogColumnMapping.Engaged", listed in the error's
+    /// <see cref="Que2EngageException.Settings"/>) or a description ("the ESCI products file").
+    /// </summary>
+    public void RequireColumns(IEnumerable<(string Column, string NamedBy)> required)
     {
         if (Columns is null) return;
-        foreach (var (column, flag) in required)
+        foreach (var (column, namedBy) in required)
         {
             if (Columns.Contains(column, StringComparer.Ordinal)) continue;
             var near = Columns.FirstOrDefault(c => string.Equals(c, column, StringComparison.OrdinalIgnoreCase));
             var hint = near is null ? "" : $" (did you mean '{near}'?)";
             throw new DataFormatException(Path, null, column,
-                $"column named by {flag} is missing{hint}; the file has: {string.Join(", ", Columns)}");
+                $"column named by {namedBy} is missing{hint}; the file has: {string.Join(", ", Columns)}")
+            {
+                Settings = System.Text.RegularExpressions.Regex.IsMatch(namedBy, @"^[A-Z]\w*\.[A-Z]\w*$") ? [namedBy] : [],
+            };
         }
     }
 

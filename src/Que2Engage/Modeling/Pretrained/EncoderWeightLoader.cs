@@ -99,7 +99,7 @@ public static class EncoderWeightLoader
             if (shape.Length > 0 && !actual.SequenceEqual(shape))
                 throw new InvalidInputException(
                     $"{reader.Path}: tensor '{name}' has shape [{string.Join(", ", actual)}], the model needs [{string.Join(", ", shape)}] " +
-                    "(set --d-model/--ffn/--heads and the tokenizer to the checkpoint's sizes)");
+                    "(set the model's width, feed-forward size, heads and tokenizer to the checkpoint's)");
             return tensor(reader.ReadFloat32(name)).reshape(actual);
         }
 

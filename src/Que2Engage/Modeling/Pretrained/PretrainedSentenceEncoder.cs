@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Que2Engage.Modeling.Pretrained;
 
 /// <summary>
-/// A pretrained sentence encoder used as is, with no training (the frozen baseline, <c>--model pretrained-minilm</c>):
+/// A pretrained sentence encoder used as is, with no training (the frozen baseline <c>pretrained-minilm</c>):
 /// query text and product text (title, then description, as <see cref="Featurizer"/> joins them) are tokenized with
 /// the checkpoint's WordPiece vocabulary, encoded by <see cref="BertEncoder"/>, mean-pooled and L2-normalised, as
 /// sentence-transformers does; cosine is then a dot product. Thread-safe (inference serialises on a lock).

@@ -36,7 +36,7 @@ public sealed record ShardSetManifest
     {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
-            throw new InvalidInputException($"{directory}: not a sharded index (no {FileName}); build one with 'index --shards N'.");
+            throw new InvalidInputException($"{directory}: not a sharded index (no {FileName}; ShardSet.Build writes one).");
         ShardSetManifest? m;
         try { m = JsonSerializer.Deserialize<ShardSetManifest>(File.ReadAllText(path)); }
         catch (JsonException e) { throw new InvalidInputException($"{path}: not valid JSON: {e.Message}", e); }
@@ -75,7 +75,7 @@ public static class ShardSet
     public static ShardSetManifest Build(IReadOnlyList<Product> products, IEmbeddingModel model, string outDir, int shards,
         IndexBuildOptions? options = null, Action<int, IndexBuildProgress>? progress = null)
     {
-        if (shards < 1 || shards > MaxShards) throw new InvalidInputException($"--shards must be in 1..{MaxShards} (got {shards}).");
+        if (shards < 1 || shards > MaxShards) throw new InvalidInputException($"the number of shards must be in 1..{MaxShards} (got {shards}).");
         options ??= new IndexBuildOptions();
         options.Validate();
         var target = Path.GetFullPath(outDir);

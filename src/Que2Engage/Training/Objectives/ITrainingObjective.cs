@@ -8,7 +8,7 @@ namespace Que2Engage.Training.Objectives;
 /// <summary>
 /// A training objective: the examples it trains on, how their batches are drawn and the loss of an encoded batch.
 /// A new objective is one class in this folder plus one line in <see cref="TrainingObjectives.All"/>; its
-/// <see cref="Name"/> is the <c>--objective</c> value and what checkpoints and config.json record.
+/// <see cref="Name"/> is how the objective is chosen by name (the CLI's objective option) and what checkpoints and config.json record.
 /// </summary>
 [JsonConverter(typeof(TrainingObjectiveJsonConverter))]
 public interface ITrainingObjective

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Que2Engage.Training.Objectives;
 
-/// <summary>The registry of training objectives by name: <c>--objective</c>, resume settings, checkpoints and config.json.</summary>
+/// <summary>The registry of training objectives by name: the CLI's objective option, resume settings, checkpoints and config.json.</summary>
 public static class TrainingObjectives
 {
     public static ITrainingObjective Contrastive { get; } = new ContrastiveObjective();

@@ -145,17 +145,20 @@ public class LogImportTests : IDisposable
     }
 
     [Fact]
-    public void MisspelledColumnIsReportedWithTheFlagAndAHint()
+    public void MisspelledColumnIsReportedWithTheSettingAndAHint()
     {
         var e = Assert.Throws<DataFormatException>(() => Import("log.csv", ClickLog with { Engaged = "Clicked" }));
-        Assert.Contains("Clicked: column named by --engaged-col is missing (did you mean 'clicked'?)", e.Message);
+        Assert.Contains("Clicked: column named by LogColumnMapping.Engaged is missing (did you mean 'clicked'?)", e.Message);
+        Assert.Equal(["LogColumnMapping.Engaged"], e.Settings);
     }
 
     [Fact]
     public void NeedsEngagementOrRatings()
     {
         var e = Assert.Throws<InvalidInputException>(() => Import("log.csv", ClickLog with { Engaged = null }));
-        Assert.Contains("--engaged-col", e.Message);
+        Assert.Equal(["LogColumnMapping.Engaged", "LogColumnMapping.Rating"], e.Settings);
+        e = Assert.Throws<InvalidInputException>(() => Import("log.csv", ClickLog with { RatingMap = RatingMap.Parse("1-4") }));
+        Assert.Equal("LogColumnMapping.RatingMap needs LogColumnMapping.Rating", e.Message);
     }
 
     [Fact]

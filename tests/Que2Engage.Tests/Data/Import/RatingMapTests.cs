@@ -48,6 +48,7 @@ public class RatingMapTests
     public void BadSpecsAreRejected(string spec)
     {
         var e = Assert.Throws<InvalidInputException>(() => RatingMap.Parse(spec));
-        Assert.Contains("--rating-map", e.Message);
+        Assert.StartsWith($"LogColumnMapping.RatingMap '{spec}': ", e.Message);
+        Assert.Equal([RatingMap.Setting], e.Settings);
     }
 }

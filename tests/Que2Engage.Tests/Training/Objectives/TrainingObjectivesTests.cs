@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Que2Engage.Cli.Commands;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
 using Que2Engage.Training.Objectives;
@@ -26,7 +25,9 @@ public sealed class TrainingObjectivesTests
         {
             Assert.Same(objective, TrainingObjectives.Parse(objective.Name));
             Assert.Same(objective, TrainingObjectives.Parse(" " + objective.Name.ToUpperInvariant()));
-            Assert.Same(objective, TrainCommand.ParseObjective(objective.Name, ModelKind.Que2Engage));
+            foreach (var verb in new[] { new[] { "train", "--data", "d", "--out", "o" }, ["bench", "train"] })
+                Assert.Same(objective, Que2Engage.Cli.Program.BuildRoot().Parse([.. verb, "--objective", objective.Name.ToUpperInvariant()])
+                    .GetValue<ITrainingObjective?>("--objective"));
             Assert.Equal(objective.Name, ResumeSettings.Of(new TrainingOptions { Objective = objective })["--objective"]);
 
             var loss = new LossSettings(objective, 0.8, 0.2, false, RelevancePositives.Shown, null, 1.0);
@@ -52,8 +53,8 @@ public sealed class TrainingObjectivesTests
         var e = Assert.Throws<InvalidInputException>(() => TrainingObjectives.Parse("triplet"));
         Assert.Contains("'triplet'", e.Message);
         Assert.Contains("contrastive, mixed, multitask", e.Message);
-        var cli = Assert.Throws<InvalidInputException>(() => TrainCommand.ParseObjective("triplet", ModelKind.Que2Search));
-        Assert.StartsWith("--objective must be one of contrastive, mixed, multitask", cli.Message);
+        var cli = Que2Engage.Cli.Program.BuildRoot().Parse(["bench", "train", "--objective", "triplet"]).Errors;
+        Assert.StartsWith("--objective must be contrastive, mixed or multitask (got 'triplet')", Assert.Single(cli).Message);
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CheckpointState>(
             """{"objective": "triplet", "config": {}, "context_statistics": {}, "weights_file": "w", "optimizer_file": "o"}""", ModelStore.Json));
     }
