@@ -12,7 +12,7 @@ internal sealed class CsvSourceTable : SourceTable
         _delimiter = delimiter;
         using var reader = OpenText();
         var header = new List<string>();
-        var csv = new CsvRecordReader(reader, delimiter);
+        using var csv = new CsvRecords(reader, delimiter);
         if (!csv.Read(header, out var problem)) throw new DataFormatException(path, 1, null, "empty file: expected a header line");
         if (problem is not null) throw new DataFormatException(path, 1, null, $"header: {problem}");
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -53,7 +53,7 @@ internal sealed class CsvSourceTable : SourceTable
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < columns.Count; i++) index[columns[i]] = i;
         using var reader = OpenText();
-        var csv = new CsvRecordReader(reader, _delimiter);
+        using var csv = new CsvRecords(reader, _delimiter);
         var fields = new List<string>();
         csv.Read(fields, out _); // header, checked in the constructor
         var row = new Row(index, fields);

@@ -193,4 +193,43 @@ public class LogImportTests : IDisposable
         Assert.Equal("Sofa\nwith\ttab", data.ProductsById["P1"].Title);
         Assert.Equal([true, false], data.TrainImpressions.Select(i => i.Engaged));
     }
+
+    [Fact]
+    public void CsvLineEndsBlankLinesAndQuotingProblemsKeepThePhysicalLine()
+    {
+        File.WriteAllText(_dir.File("quoting.csv"),
+            "query,product_id,title,clicked\r\n" +          // 1
+            "\r\n" +                                        // 2 blank
+            "sofa,P1,\"Sofa \"\"Deluxe\"\"\r\nthree seats\",1\r\n" + // 3–4
+            "lamp,P2,12\" lamp,0\r\n" +                     // 5: a quote inside an unquoted field is text
+            "\n" +                                          // 6 blank
+            "rug,P3,\"Rug\" x,1\n" +                        // 7
+            "desk,P4,Desk,1,extra\n" +                      // 8
+            "chair,P5,Chair,0\r\n" +                        // 9
+            "st\"ool,P6,\"Stool\"2,1\n" +                   // 10: a stray quote does not hide the bad field after it
+            "mat,P7,\"Mat\nmore,P8,x,1\n");                 // 11: never closed, runs to the end
+        var report = Import(_dir.File("quoting.csv"), new LogColumnMapping { Engaged = "clicked" }, lenient: true, evalFraction: 0);
+        var problems = string.Join("\n", report.Problems);
+        Assert.Equal(4, report.ProblemCount);
+        Assert.Contains("quoting.csv:7: unexpected character ' ' after a closing quote", problems);
+        Assert.Contains("quoting.csv:8: has 5 fields, the header has 4", problems);
+        Assert.Contains("quoting.csv:10: unexpected character '2' after a closing quote", problems);
+        Assert.Contains("quoting.csv:11: quoted field opened on line 11 is never closed", problems);
+        var data = MarketplaceDataset.Load(_dir.File("out"));
+        Assert.Equal(["P1", "P2", "P5"], data.Products.Select(p => p.ProductId));
+        Assert.Equal("Sofa \"Deluxe\"\r\nthree seats", data.ProductsById["P1"].Title);
+        Assert.Equal("12\" lamp", data.ProductsById["P2"].Title);
+        Assert.Equal([true, false, false], data.TrainImpressions.Select(i => i.Engaged));
+    }
+
+    [Fact]
+    public void CsvHeaderProblemsAreReportedOnLineOne()
+    {
+        File.WriteAllText(_dir.File("unclosed.csv"), "query,\"product_id,title,clicked\nsofa,P1,Sofa,1\n");
+        var e = Assert.Throws<DataFormatException>(() => Import(_dir.File("unclosed.csv"), new LogColumnMapping { Engaged = "clicked" }));
+        Assert.Contains("unclosed.csv:1: header: quoted field opened on line 1 is never closed", e.Message);
+        File.WriteAllText(_dir.File("blank.csv"), "\r\n\n");
+        e = Assert.Throws<DataFormatException>(() => Import(_dir.File("blank.csv"), new LogColumnMapping { Engaged = "clicked" }));
+        Assert.Contains("blank.csv:1: empty file: expected a header line", e.Message);
+    }
 }
