@@ -127,7 +127,7 @@ public class SettingFlagsTests
         Assert.Empty(p.Errors);
         Assert.Equal(new[] { 3, 1, 8 }, p.GetValue<int[]>("--rows"));
         Assert.Equal(new[] { 0.2, 1.0 }, p.GetValue<double[]>("--lambdas"));
-        Assert.Equal(new[] { false, true }, Program.BuildRoot().Parse(["bench", "serve"]).GetValue<bool[]>("--batching"));
+        Assert.Equal(new[] { true, false }, Program.BuildRoot().Parse(["bench", "serve"]).GetValue<bool[]>("--batching"));
         Assert.Equal(new[] { true }, Program.BuildRoot().Parse(["bench", "serve", "--batching", "on"]).GetValue<bool[]>("--batching"));
         Assert.Equal(new[] { 10, 20, 40, 80, 160 }, Program.BuildRoot().Parse(["bench", "index"]).GetValue<int[]>("--ef"));
         var import = Program.BuildRoot().Parse(["import", "--format", "CSV", "--out", "i", "--rating-map", "1-5"]);
