@@ -1,3 +1,4 @@
+using Que2Engage.Tests.CommandLine;
 using Que2Engage.Cli;
 using Que2Engage.Cli.Commands;
 using Que2Engage.Data;
@@ -23,13 +24,7 @@ public class ClusterCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
 
     [Fact]
     public void IndexWritesShardsAndSiloRefusesBadInputInOneLine()

@@ -14,13 +14,7 @@ public class BenchTrainPeerTests
 {
     private static readonly TrainingOptions Multitask = new() { Objective = TrainingObjectives.Multitask };
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
 
     [Fact]
     public void ParsesTheLastResultLine()

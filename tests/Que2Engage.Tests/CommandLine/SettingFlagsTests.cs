@@ -10,13 +10,7 @@ namespace Que2Engage.Tests.CommandLine;
 /// </summary>
 public class SettingFlagsTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
 
     [Fact]
     public void EverySettingIsALibraryPropertyAndEveryFlagAnOptionOfSomeVerb()

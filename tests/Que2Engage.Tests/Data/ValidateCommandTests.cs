@@ -1,3 +1,4 @@
+using Que2Engage.Tests.CommandLine;
 using Que2Engage.Cli;
 using Que2Engage.Data;
 
@@ -9,13 +10,7 @@ public sealed class ValidateCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = Program.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    (int Exit, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
 
     [Theory]
     [InlineData("parquet")]

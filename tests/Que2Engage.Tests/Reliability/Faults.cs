@@ -1,3 +1,4 @@
+using Que2Engage.Tests.CommandLine;
 using Que2Engage.Cli;
 
 namespace Que2Engage.Tests.Reliability;
@@ -33,13 +34,7 @@ public static class Faults
         File.WriteAllBytes(path, bytes);
     }
 
-    public static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    public static (int Code, string Out, string Err) Cli(params string[] args) => CliRun.Capture(args);
 
     /// <summary>Asserts the CLI's user-error contract: exit 2, one "error: …" line containing <paramref name="expected"/>, no stack trace.</summary>
     public static void AssertUserError((int Code, string Out, string Err) run, string expected)

@@ -1,3 +1,4 @@
+using Que2Engage.Tests.CommandLine;
 using System.Text.Json;
 using Que2Engage.Cli;
 using Que2Engage.Cli.Commands;
@@ -21,13 +22,7 @@ public class IndexSearchCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
 
     [Fact]
     public void IndexThenSearchInEveryMode()

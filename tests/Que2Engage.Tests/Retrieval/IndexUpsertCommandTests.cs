@@ -1,3 +1,4 @@
+using Que2Engage.Tests.CommandLine;
 using System.Text.Json;
 using Que2Engage.Cli;
 using Que2Engage.Cli.Commands;
@@ -25,13 +26,7 @@ public class IndexUpsertCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
 
     private static List<string> JsonIds(string output) =>
         JsonDocument.Parse(output).RootElement.EnumerateArray().Select(h => h.GetProperty("product_id").GetString()!).ToList();

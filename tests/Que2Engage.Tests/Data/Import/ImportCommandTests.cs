@@ -1,3 +1,4 @@
+using Que2Engage.Tests.CommandLine;
 using Que2Engage.Cli;
 
 namespace Que2Engage.Tests.Data.Import;
@@ -9,13 +10,7 @@ public class ImportCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
 
     static readonly string[] TinyTraining =
         ["--steps", "5", "--d-model", "32", "--heads", "2", "--ffn", "64", "--dim", "32", "--threads", "1", "--batch", "8"];

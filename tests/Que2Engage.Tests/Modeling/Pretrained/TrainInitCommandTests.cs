@@ -1,3 +1,4 @@
+using Que2Engage.Tests.CommandLine;
 using Que2Engage.Cli;
 using Que2Engage.Tests.Data;
 using Que2Engage.Tests.Data.Import;
@@ -11,12 +12,7 @@ public sealed class TrainInitCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        return (Program.Run(args, o, e), o.ToString(), e.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
 
     [Fact]
     public void TrainsFromACheckpointAndEvaluates()
