@@ -69,6 +69,7 @@ public sealed class PretrainedSentenceEncoder : IEmbeddingModel, IDisposable
         var result = new float[tokenRows.Count][];
         lock (_lock)
         {
+            TorchRuntime.ApplyToCurrentThread();
             using var mode = inference_mode();
             for (int start = 0; start < order.Length; start += BatchSize)
             {
