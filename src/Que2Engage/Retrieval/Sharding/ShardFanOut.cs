@@ -47,6 +47,12 @@ public sealed record FanOutOptions
     /// <summary>… and, when it is its shard's only hope, by at most one request per this interval (the others answer partial at once).</summary>
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>
+    /// Pauses before a shard's replicas are asked again after all of them failed, used only when one of them was
+    /// healthy until this request and failed at once (not by a timeout): a call to a live replica fails like that when
+    /// it was sent through the gateway of a silo that just died, and succeeds once the client has moved to another gateway.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> RetryBackoff { get; init; } = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)];
+    /// <summary>
     /// Score BM25 with the whole catalog's statistics (a first round trip collects every shard's and sums them), so
     /// lexical and hybrid answers equal one index's; false: each shard scores with its own (one round trip less).
     /// </summary>
@@ -56,6 +62,8 @@ public sealed record FanOutOptions
     {
         if (Deadline <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero)
             throw new InvalidInputException("the fan-out deadline and attempt timeout must be positive.");
+        if (RetryBackoff.Any(b => b < TimeSpan.Zero))
+            throw new InvalidInputException("the fan-out retry back-off pauses must not be negative.");
     }
 }
 
@@ -68,7 +76,8 @@ public sealed record ClusterSearchResult(IReadOnlyList<CatalogHit> Hits, IReadOn
 /// <summary>
 /// The front end's query path: asks one replica of every shard in parallel (replicas taken in turn, so load spreads;
 /// ones that failed recently last), moves on to the shard's next replica when one fails or is slower than the attempt
-/// timeout (then tries them all once more while the deadline allows), and merges whatever answered by the deadline with <see cref="ShardMerge"/>. A shard none of whose replicas
+/// timeout (then tries them all once more while the deadline allows, and, when one that was healthy failed at once, again
+/// after the <see cref="FanOutOptions.RetryBackoff"/> pauses), and merges whatever answered by the deadline with <see cref="ShardMerge"/>. A shard none of whose replicas
 /// answered is named in <see cref="ClusterSearchResult.MissingShards"/> instead of failing the query. A user error
 /// (<see cref="InvalidInputException"/>, e.g. a filter an old shard cannot run) fails the query: every replica would say the same.
 /// </summary>
@@ -121,31 +130,60 @@ public sealed class ShardFanOut(IShardRoutes routes, FanOutOptions? options = nu
             .OrderBy(r => IsSuspect(r, now) ? 1 : 0).ToList();
         // Second pass: every replica once more, suspected or not. A failure is not always the replica's: a call to a
         // live replica fails too when it was routed through the gateway of a silo that just died.
+        var suspectedBefore = ordered.Where(r => IsSuspect(r, now)).ToHashSet();
+        var retry = new List<IShardReplica>();   // healthy until this request, then failed at once: worth a retry after a pause
         foreach (var (replica, pass) in ordered.Select(r => (r, 0)).Concat(ordered.Select(r => (r, 1))))
         {
-            if (deadline.IsCancellationRequested) return null;
             if (pass == 0 && IsSuspect(replica, now) && !ClaimProbe(replica)) continue;
+            var (answer, fastFailure) = await AttemptAsync(replica, ask, start, deadline).ConfigureAwait(false);
+            if (answer is not null) return answer;
+            if (fastFailure && pass == 1 && !suspectedBefore.Contains(replica)) retry.Add(replica);
+            if (deadline.IsCancellationRequested) return null;
+        }
+        foreach (var pause in _options.RetryBackoff)
+        {
+            if (retry.Count == 0) return null;
             var remaining = _options.Deadline - Stopwatch.GetElapsedTime(start);
-            if (remaining <= TimeSpan.Zero) return null;
-            var wait = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
-            try
+            if (remaining <= pause) return null;
+            try { await Task.Delay(pause, deadline).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return null; }
+            var again = retry.ToList();
+            retry.Clear();
+            foreach (var replica in again)
             {
-                var answer = await ask(replica, deadline).WaitAsync(wait, deadline).ConfigureAwait(false);
-                MarkHealthy(replica);
-                return answer;
-            }
-            catch (InvalidInputException)
-            {
-                throw;
-            }
-            catch (Exception)
-            {
-                // Timeout, a dead silo, a replica that no longer holds the shard: try the next replica.
-                Interlocked.Increment(ref _failedAttempts);
-                MarkSuspect(replica);
+                var (answer, fastFailure) = await AttemptAsync(replica, ask, start, deadline).ConfigureAwait(false);
+                if (answer is not null) return answer;
+                if (fastFailure) retry.Add(replica);
+                if (deadline.IsCancellationRequested) return null;
             }
         }
         return null;
+    }
+
+    /// <summary>One call to one replica within the attempt timeout and the deadline: its answer, or whether it failed at once (not by a timeout).</summary>
+    private async Task<(T? Answer, bool FastFailure)> AttemptAsync<T>(IShardReplica replica, Func<IShardReplica, CancellationToken, Task<T>> ask, long start,
+        CancellationToken deadline) where T : class
+    {
+        var remaining = _options.Deadline - Stopwatch.GetElapsedTime(start);
+        if (remaining <= TimeSpan.Zero || deadline.IsCancellationRequested) return (null, false);
+        var wait = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
+        try
+        {
+            var answer = await ask(replica, deadline).WaitAsync(wait, deadline).ConfigureAwait(false);
+            MarkHealthy(replica);
+            return (answer, false);
+        }
+        catch (InvalidInputException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // Timeout, a dead silo, a replica that no longer holds the shard: try the next replica.
+            Interlocked.Increment(ref _failedAttempts);
+            MarkSuspect(replica);
+            return (null, e is not (TimeoutException or OperationCanceledException));
+        }
     }
 
     private sealed class Health

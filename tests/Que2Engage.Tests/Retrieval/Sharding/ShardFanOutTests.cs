@@ -94,6 +94,35 @@ public class ShardFanOutTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOnlyReplicaThatFailsAtOnceAfterBeingHealthyIsAskedAgainAfterAPause()
+    {
+        // What a live replica looks like to the front end while its calls still go through a dead silo's gateway.
+        int failures = 2;
+        var hiccup = new Broken("0@a", ct => Interlocked.Decrement(ref failures) >= 0
+            ? Task.FromException<ShardCandidates>(new IOException("gateway connection closed"))
+            : _shards[0].SearchShardAsync(ShardQuery.For("bike", V("bike"), 5, SearchMode.Ebr, new FusionOptions()), ct));
+        var fanOut = new ShardFanOut(new StaticShardRoutes([[hiccup], [new LocalShardReplica("1@a", _shards[1])]]), Fast);
+        var r = await fanOut.SearchAsync("bike", V("bike"), 5, SearchMode.Ebr);
+        Assert.False(r.Partial);
+        Assert.Equal(3, hiccup.Calls);   // two passes failed, the first retry after a pause answered
+    }
+
+    [Fact]
+    public async Task AKnownDeadOnlyReplicaGetsNoPausedRetries()
+    {
+        var dead = Dead("0@a");
+        var fanOut = new ShardFanOut(new StaticShardRoutes([[dead], [new LocalShardReplica("1@a", _shards[1])]]), Fast);
+        Assert.Equal([0], (await fanOut.SearchAsync("bike", V("bike"), 5, SearchMode.Ebr)).MissingShards);
+        Assert.Equal(2 + Fast.RetryBackoff.Count, dead.Calls);   // healthy until then: both passes and every paused retry
+        Assert.Equal([0], (await fanOut.SearchAsync("bike", V("bike"), 5, SearchMode.Ebr)).MissingShards);
+        Assert.Equal(2 + Fast.RetryBackoff.Count + 1, dead.Calls);   // suspected: the second pass's one try, no pauses
+        var hanging = Hanging("0@b");
+        var slow = new ShardFanOut(new StaticShardRoutes([[hanging], [new LocalShardReplica("1@a", _shards[1])]]), Fast with { AttemptTimeout = TimeSpan.FromMilliseconds(50) });
+        Assert.Equal([0], (await slow.SearchAsync("bike", V("bike"), 5, SearchMode.Ebr)).MissingShards);
+        Assert.Equal(2, hanging.Calls);   // timeouts are not retried after a pause
+    }
+
+    [Fact]
     public async Task AUserErrorFailsTheQuery()
     {
         var bad = new Broken("0@a", _ => Task.FromException<ShardCandidates>(new InvalidInputException("k must be at least 1")));
