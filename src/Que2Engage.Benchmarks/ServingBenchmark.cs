@@ -41,6 +41,8 @@ public sealed record ServingBenchmarkOptions
     /// an off run vs 19–30 ms before it; BENCHMARKS.md).
     /// </summary>
     public bool[] Batching { get; init; } = [true, false];
+    /// <summary>With batching on: the longest a batch waits for more queries after its first (<see cref="SearchServerOptions.MaxQueryBatchWait"/>).</summary>
+    public TimeSpan BatchWait { get; init; } = new SearchServerOptions().MaxQueryBatchWait;
 }
 
 /// <summary>Result of <see cref="ServingBenchmark.RunAsync"/>; latency is client-observed, per /search request.</summary>
@@ -128,7 +130,7 @@ public static class ServingBenchmark
     private static async Task<ServingBenchmarkResult> RunServerAsync(ServingBenchmarkOptions o, CatalogIndex index, IEmbeddingModel model,
         string[] queries, bool batching, TimeSpan setup, Action<string>? log, CancellationToken cancellationToken)
     {
-        await using var app = SearchServer.Build(index, model, new SearchServerOptions { Port = 0, QueryBatching = batching });
+        await using var app = SearchServer.Build(index, model, new SearchServerOptions { Port = 0, QueryBatching = batching, MaxQueryBatchWait = o.BatchWait });
         await app.StartAsync(cancellationToken);
         try
         {

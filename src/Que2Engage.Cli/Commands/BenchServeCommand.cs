@@ -6,7 +6,7 @@ using Que2Engage.Benchmarks;
 namespace Que2Engage.Cli.Commands;
 
 /// <summary>
-/// <c>bench serve [--requests 2000] [--concurrency 16] [--products 2000] [--mode hybrid] [--model DIR] [--data DIR] [--batching on,off] [--warmup-seconds 15]</c>:
+/// <c>bench serve [--requests 2000] [--concurrency 16] [--products 2000] [--mode hybrid] [--model DIR] [--data DIR] [--batching on,off] [--warmup-seconds 15] [--batch-wait-ms 1]</c>:
 /// /search latency and throughput of the HTTP server, query batching off and on, over a world indexed with a model.
 /// </summary>
 public static class BenchServeCommand
@@ -27,9 +27,14 @@ public static class BenchServeCommand
             Description = "Untimed load before each timed run, so .NET has compiled the hot paths optimised (at least 100 requests).",
             DefaultValueFactory = _ => new ServingBenchmarkOptions().WarmupSeconds,
         };
+        var batchWait = new Option<double>("--batch-wait-ms")
+        {
+            Description = "With batching on: the longest a batch waits for more queries after its first, in milliseconds.",
+            DefaultValueFactory = _ => new SearchServerOptions().MaxQueryBatchWait.TotalMilliseconds,
+        }.Check(ms => ms >= 0, ms => $"--batch-wait-ms must be ≥ 0 (got {ms}).");
         var c = new Command("serve", "Measure /search latency (p50/p99) and requests/s on a loopback server, query batching off and on.")
         {
-            requests, concurrency, products, mode, threads, model, data, batching, warmup,
+            requests, concurrency, products, mode, threads, model, data, batching, warmup, batchWait,
         };
         BenchServeClusterMode.AddTo(c);
         c.SetAction(p => Verbs.Run(p, () =>
@@ -42,7 +47,7 @@ public static class BenchServeCommand
                 Requests = p.GetValue(requests), Concurrency = p.GetValue(concurrency), Products = p.GetValue(products),
                 Mode = p.GetValue(mode), Threads = p.GetValue(threads),
                 ModelDir = p.GetValue(model), DataDir = p.GetValue(data), Batching = p.GetValue(batching) is { Length: > 0 } b ? b : [true, false],
-                WarmupSeconds = p.GetValue(warmup),
+                WarmupSeconds = p.GetValue(warmup), BatchWait = TimeSpan.FromMilliseconds(p.GetValue(batchWait)),
             }, o.WriteLine).GetAwaiter().GetResult();
             var first = runs[0];
             o.WriteLine();

@@ -123,6 +123,8 @@ public class SettingFlagsTests
         Assert.Equal(new[] { 0.2, 1.0 }, p.GetValue<double[]>("--lambdas"));
         Assert.Equal(new[] { true, false }, Program.BuildRoot().Parse(["bench", "serve"]).GetValue<bool[]>("--batching"));
         Assert.Equal(new[] { true }, Program.BuildRoot().Parse(["bench", "serve", "--batching", "on"]).GetValue<bool[]>("--batching"));
+        Assert.Equal(1.0, Program.BuildRoot().Parse(["bench", "serve"]).GetValue<double>("--batch-wait-ms"));
+        Assert.Equal("--batch-wait-ms must be ≥ 0 (got -1).", Assert.Single(Program.BuildRoot().Parse(["bench", "serve", "--batch-wait-ms", "-1"]).Errors).Message);
         Assert.Equal(new[] { 10, 20, 40, 80, 160 }, Program.BuildRoot().Parse(["bench", "index"]).GetValue<int[]>("--ef"));
         var import = Program.BuildRoot().Parse(["import", "--format", "CSV", "--out", "i", "--rating-map", "1-5"]);
         Assert.Empty(import.Errors);
