@@ -30,7 +30,7 @@ public static class BenchServeCommand
         var batchWait = new Option<double>("--batch-wait-ms")
         {
             Description = "With batching on: the longest a batch waits for more queries after its first, in milliseconds.",
-            DefaultValueFactory = _ => new SearchServerOptions().MaxQueryBatchWait.TotalMilliseconds,
+            DefaultValueFactory = _ => new ServingBenchmarkOptions().BatchWait.TotalMilliseconds,
         }.Check(ms => ms >= 0, ms => $"--batch-wait-ms must be ≥ 0 (got {ms}).");
         var c = new Command("serve", "Measure /search latency (p50/p99) and requests/s on a loopback server, query batching off and on.")
         {

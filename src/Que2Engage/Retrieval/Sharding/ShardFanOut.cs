@@ -125,39 +125,37 @@ public sealed class ShardFanOut(IShardRoutes routes, FanOutOptions? options = nu
         var replicas = routes.ReplicasOf(shard);
         if (replicas.Count == 0) return null;
         long now = Stopwatch.GetTimestamp();
-        // Healthy replicas in turn first, then suspected ones (only when a probe is due).
-        var ordered = Enumerable.Range(0, replicas.Count).Select(i => replicas[(int)((turn + i) % replicas.Count)])
-            .OrderBy(r => IsSuspect(r, now) ? 1 : 0).ToList();
-        // Second pass: every replica once more, suspected or not. A failure is not always the replica's: a call to a
-        // live replica fails too when it was routed through the gateway of a silo that just died.
-        var suspectedBefore = ordered.Where(r => IsSuspect(r, now)).ToHashSet();
+        var inTurn = Enumerable.Range(0, replicas.Count).Select(i => replicas[(int)((turn + i) % replicas.Count)]).ToList();
+        var suspectedBefore = inTurn.Where(r => IsSuspect(r, now)).ToHashSet();
+        var ordered = inTurn.OrderBy(r => suspectedBefore.Contains(r) ? 1 : 0).ToList();
         var retry = new List<IShardReplica>();   // healthy until this request, then failed at once: worth a retry after a pause
-        foreach (var (replica, pass) in ordered.Select(r => (r, 0)).Concat(ordered.Select(r => (r, 1))))
+        // Round 0: healthy replicas in turn, then suspected ones only when a probe is due (claimed lazily, as reached).
+        // Round 1: every replica once more, suspected or not. A failure is not always the replica's: a call to a live
+        // replica fails too when it was routed through the gateway of a silo that just died.
+        // Rounds 2…: after each RetryBackoff pause, the replicas that were healthy before this request and failed at once.
+        for (int round = 0; ; round++)
         {
-            if (pass == 0 && IsSuspect(replica, now) && !ClaimProbe(replica)) continue;
-            var (answer, fastFailure) = await AttemptAsync(replica, ask, start, deadline).ConfigureAwait(false);
-            if (answer is not null) return answer;
-            if (fastFailure && pass == 1 && !suspectedBefore.Contains(replica)) retry.Add(replica);
-            if (deadline.IsCancellationRequested) return null;
-        }
-        foreach (var pause in _options.RetryBackoff)
-        {
-            if (retry.Count == 0) return null;
-            var remaining = _options.Deadline - Stopwatch.GetElapsedTime(start);
-            if (remaining <= pause) return null;
-            try { await Task.Delay(pause, deadline).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return null; }
-            var again = retry.ToList();
-            retry.Clear();
-            foreach (var replica in again)
+            IEnumerable<IShardReplica> candidates;
+            if (round == 0) candidates = ordered.Where(r => !suspectedBefore.Contains(r) || ClaimProbe(r));
+            else if (round == 1) candidates = ordered;
+            else
+            {
+                if (round - 2 >= _options.RetryBackoff.Count || retry.Count == 0) return null;
+                var pause = _options.RetryBackoff[round - 2];
+                if (_options.Deadline - Stopwatch.GetElapsedTime(start) <= pause) return null;
+                try { await Task.Delay(pause, deadline).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return null; }
+                candidates = retry.ToList();
+                retry.Clear();
+            }
+            foreach (var replica in candidates)
             {
                 var (answer, fastFailure) = await AttemptAsync(replica, ask, start, deadline).ConfigureAwait(false);
                 if (answer is not null) return answer;
-                if (fastFailure) retry.Add(replica);
+                if (fastFailure && round >= 1 && !suspectedBefore.Contains(replica)) retry.Add(replica);
                 if (deadline.IsCancellationRequested) return null;
             }
         }
-        return null;
     }
 
     /// <summary>One call to one replica within the attempt timeout and the deadline: its answer, or whether it failed at once (not by a timeout).</summary>
