@@ -43,14 +43,16 @@ public static class IndexCommand
         var append = new Option<bool>("--append") { Description = "Add the products to the existing index at --out (new ids) instead of rebuilding." };
         var upsert = new Option<string?>("--upsert") { Description = "Add or replace the listings of this products file (parquet/jsonl) in the index at --out." };
         var delete = new Option<string?>("--delete") { Description = "Delete these product ids (comma-separated) from the index at --out." };
+        var repair = new Option<bool>("--repair") { Description = "Repair the damaged write-ahead log (writes.wal) of the index at --out: keep every record whose checksums hold, keep the damaged file beside it, and say what was dropped." };
         var shards = new Option<int?>("--shards") { Description = "Split the catalog into N shards by a stable hash of product_id (N index directories under --out, for 'silo' / 'serve --cluster')." }
             .Check(n => n is null or >= 1 and <= Que2Engage.Retrieval.Sharding.ShardSet.MaxShards,
                 n => $"--shards must be in 1..{Que2Engage.Retrieval.Sharding.ShardSet.MaxShards} (got {n}).");
         var cmd = new Command("index", "Embed a catalog and build vector + BM25 indexes; or upsert/delete listings of an index.")
-            { data, model, output, kind, m, efc, ef, batch, seed, quantize, threads, append, upsert, delete, shards };
+            { data, model, output, kind, m, efc, ef, batch, seed, quantize, threads, append, upsert, delete, repair, shards };
         cmd.SetAction(p => Verbs.Run(p, () =>
         {
             var o = p.InvocationConfiguration.Output;
+            if (p.GetValue(repair)) return Repair(p.GetValue(output)!, o);
             if (p.GetValue(upsert) is not null || p.GetValue(delete) is not null)
                 return UpsertDelete(p.GetValue(output)!, p.GetValue(upsert), p.GetValue(delete), p.GetValue(model), o);
             var dataDir = p.GetValue(data) ?? throw new InvalidInputException("--data is required to build an index (or give --upsert FILE / --delete IDS).");
@@ -96,6 +98,20 @@ public static class IndexCommand
             return 0;
         }));
         return cmd;
+    }
+
+    private static int Repair(string indexDir, TextWriter o)
+    {
+        var r = CatalogIndex.RepairWriteLog(indexDir);
+        if (r.DamagedCopy is null)
+        {
+            o.WriteLine($"{r.Path}: no damage found ({r.RecordsKept:N0} records); nothing changed.");
+            return 0;
+        }
+        o.WriteLine($"{r.Path}: repaired: kept {r.RecordsKept:N0} records, dropped {r.Dropped.Count} damaged region(s):");
+        foreach (var d in r.Dropped) o.WriteLine($"  {d}");
+        o.WriteLine($"the damaged log is kept as {r.DamagedCopy}");
+        return 0;
     }
 
     /// <summary>

@@ -85,6 +85,18 @@ public sealed partial class CatalogIndex
         }
     }
 
+    /// <summary>
+    /// Repairs a damaged write-ahead log under the index's writer lock (no server may be writing it):
+    /// <see cref="CatalogWriteLog.Repair"/> keeps every record it can prove good and keeps the damaged file beside it.
+    /// </summary>
+    public static WriteLogRepair RepairWriteLog(string directory)
+    {
+        var full = Path.GetFullPath(directory);
+        IndexManifest.Read(full);
+        using var writerLock = AcquireWriterLock(full);
+        return CatalogWriteLog.Repair(Path.Combine(full, IndexManifest.WriteLogFile));
+    }
+
     /// <summary>The product's embedding by <paramref name="model"/>, normalised and dimension-checked (done by the caller, before queueing).</summary>
     public float[] EmbedProduct(IEmbeddingModel model, Product product)
     {

@@ -86,6 +86,7 @@ public sealed partial class CatalogIndex : IDisposable
         var vectors = VectorIndexFile.Load(Path.Combine(directory, IndexManifest.VectorsFile), memoryMap: true);
         if (vectors.Dimension != manifest.Dimension || vectors.Count != manifest.Products)
             throw new InvalidInputException($"{directory}: inconsistent index: the manifest says {manifest.Products} products of dimension {manifest.Dimension}, the vector index holds {vectors.Count} of dimension {vectors.Dimension}.");
+        manifest.VerifyProducts(directory);
         var products = ProductStore.Read(Path.Combine(directory, IndexManifest.ProductsFile));
         if (products.Count != manifest.Products)
             throw new InvalidInputException($"{directory}: inconsistent index: {products.Count} product records for {manifest.Products} vectors.");
@@ -272,6 +273,7 @@ public sealed partial class CatalogIndex : IDisposable
         var manifest = IndexManifest.Read(target);
         using var writerLock = AcquireWriterLock(target);
         CheckModel(manifest, indexDir, model);
+        manifest.VerifyProducts(target);
         var existing = ProductStore.Read(Path.Combine(target, IndexManifest.ProductsFile));
         CheckUniqueIds(products, existing.Select(e => e.ProductId).ToHashSet(StringComparer.Ordinal));
         var temp = StagingDirectory.Create(target, "appending");

@@ -3,12 +3,18 @@ using System.Text.Json.Serialization;
 
 namespace Que2Engage.Retrieval;
 
-/// <summary>manifest.json of a catalog index directory: what was built, with which model, and how big it is.</summary>
+/// <summary>
+/// manifest.json of a catalog index directory: what was built, with which model, and how big it is. Format version 2
+/// checks itself and products.jsonl: <see cref="Checksum"/> covers every other field (an edited <c>wal_seq</c> would
+/// hide logged writes), <see cref="ProductsChecksum"/> the product store (swapped or edited lines would be served as
+/// they are). The vector file and the Lucene files carry checksums of their own. Version-1 manifests still open,
+/// without those two checks.
+/// </summary>
 public sealed record IndexManifest
 {
     public const string FileName = "manifest.json";
     public const string FormatName = "que2engage-catalog-index";
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
     public const string VectorsFile = "vectors.q2v";
     public const string LexicalDirectory = "lexical";
     public const string ProductsFile = "products.jsonl";
@@ -42,12 +48,47 @@ public sealed record IndexManifest
     [JsonPropertyName("wal_seq")] public long WalSeq { get; init; }
     /// <summary>True when the lexical index holds the fields <see cref="SearchFilter"/> needs (indexes built before filters existed lack them).</summary>
     [JsonPropertyName("filter_fields")] public bool FilterFields { get; init; }
+    /// <summary>The checksum of products.jsonl (<see cref="Common.FileChecksum"/>), verified on open; null in version-1 indexes.</summary>
+    [JsonPropertyName("products_checksum")] public string? ProductsChecksum { get; init; }
+    /// <summary>The checksum of this manifest's JSON with this field null, verified on read; null in version-1 indexes.</summary>
+    [JsonPropertyName("checksum")] public string? Checksum { get; init; }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    /// <summary>Writes the manifest atomically and flushed to disk (it is the last file of a generation, its commit mark).</summary>
-    public void Write(string directory) =>
-        Common.AtomicFile.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
+    /// <summary>
+    /// Writes the manifest atomically and flushed to disk (it is the last file of a generation, its commit mark), with
+    /// the checksum of the generation's products.jsonl and its own.
+    /// </summary>
+    public void Write(string directory)
+    {
+        var products = Path.Combine(directory, ProductsFile);
+        var sealedManifest = this with
+        {
+            FormatVersion = CurrentVersion,
+            ProductsChecksum = File.Exists(products) ? Common.FileChecksum.Compute(products) : null,
+            Checksum = null,
+        };
+        sealedManifest = sealedManifest with { Checksum = sealedManifest.ContentChecksum() };
+        Common.AtomicFile.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(sealedManifest, Json));
+    }
+
+    private string ContentChecksum()
+    {
+        var hash = System.IO.Hashing.XxHash128.Hash(JsonSerializer.SerializeToUtf8Bytes(this with { Checksum = null }));
+        return Common.FileChecksum.Prefix + Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>Checks products.jsonl of <paramref name="directory"/> against <see cref="ProductsChecksum"/> (version-1 manifests have none).</summary>
+    public void VerifyProducts(string directory)
+    {
+        if (ProductsChecksum is null) return;
+        var path = Path.Combine(directory, ProductsFile);
+        if (!File.Exists(path)) throw new InvalidInputException($"{path}: the product store does not exist.");
+        var actual = Common.FileChecksum.Compute(path);
+        if (actual != ProductsChecksum)
+            throw new InvalidInputException(
+                $"{path}: damaged: its checksum {Common.FileChecksum.Short(actual)} is not the {Common.FileChecksum.Short(ProductsChecksum)} recorded in {FileName}; rebuild the index (or restore the file).");
+    }
 
     public static IndexManifest Read(string directory)
     {
@@ -58,8 +99,10 @@ public sealed record IndexManifest
         try { m = JsonSerializer.Deserialize<IndexManifest>(File.ReadAllText(path)); }
         catch (JsonException e) { throw new InvalidInputException($"{path}: unreadable manifest: {e.Message}", e); }
         if (m is null || m.Format != FormatName) throw new InvalidInputException($"{path}: not a Que2Engage index manifest.");
-        if (m.FormatVersion != CurrentVersion)
-            throw new InvalidInputException($"{path}: index format version {m.FormatVersion} is not supported (this build reads {CurrentVersion}); rebuild the index.");
+        if (m.FormatVersion is not (1 or CurrentVersion))
+            throw new InvalidInputException($"{path}: index format version {m.FormatVersion} is not supported (this build reads 1 and {CurrentVersion}); rebuild the index.");
+        if (m.FormatVersion >= 2 && (m.Checksum is null || m.Checksum != m.ContentChecksum()))
+            throw new InvalidInputException($"{path}: damaged: the manifest's fields do not match its checksum (edited or corrupted); rebuild the index (or restore the file).");
         return m;
     }
 

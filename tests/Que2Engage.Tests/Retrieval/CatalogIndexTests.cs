@@ -116,7 +116,7 @@ public class CatalogIndexTests : IDisposable
         var store = Path.Combine(Dir("idx"), IndexManifest.ProductsFile);
         var lines = File.ReadAllLines(store);
         File.WriteAllLines(store, lines.Take(9));
-        Assert.Contains("inconsistent", Assert.Throws<InvalidInputException>(() => CatalogIndex.Open(Dir("idx"))).Message);
+        Assert.Contains($"{store}: damaged", Assert.Throws<InvalidInputException>(() => CatalogIndex.Open(Dir("idx"))).Message);
         File.WriteAllLines(store, lines);
 
         var vectors = Path.Combine(Dir("idx"), IndexManifest.VectorsFile);

@@ -35,6 +35,53 @@ public class LiveCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task ADamagedWriteLogStopsEveryOpenTruncatesNothingAndIsRepairedByTheCli()
+    {
+        using (var index = CatalogIndex.OpenWritable(Idx))
+            for (int i = 0; i < 40; i++)
+                await Upsert(index, TestCatalog.P($"new{i}", $"Listing number {i} in teal", category: "furniture"));
+        var wal = Path.Combine(Idx, IndexManifest.WriteLogFile);
+        var bytes = File.ReadAllBytes(wal);
+        bytes[bytes.Length / 2] ^= 0x08;
+        File.WriteAllBytes(wal, bytes);
+
+        Assert.Throws<WriteLogDamageException>(() => CatalogIndex.Open(Idx));
+        Assert.Throws<WriteLogDamageException>(() => CatalogIndex.OpenWritable(Idx));
+        Assert.Equal(bytes, File.ReadAllBytes(wal));
+        var search = Que2Engage.Tests.Reliability.Faults.Cli("search", "--index", Idx, "--query", "teal", "--mode", "lexical");
+        Que2Engage.Tests.Reliability.Faults.AssertUserError(search, "damaged write-ahead log at byte");
+        Assert.Equal(bytes, File.ReadAllBytes(wal));
+
+        var (code, output, _) = Que2Engage.Tests.Reliability.Faults.Cli("index", "--repair", "--out", Idx);
+        Assert.Equal(0, code);
+        Assert.Contains("repaired: kept 39 records, dropped 1 damaged region(s)", output);
+        Assert.Single(Directory.GetFiles(Idx, IndexManifest.WriteLogFile + ".damaged-*"));
+        using var reopened = CatalogIndex.Open(Idx);
+        Assert.Equal(310 + 39, reopened.Count);
+    }
+
+    [Fact]
+    public void AnEditedManifestOrProductStoreIsRefusedNamingTheFile()
+    {
+        var manifest = Path.Combine(Idx, IndexManifest.FileName);
+        var products = Path.Combine(Idx, IndexManifest.ProductsFile);
+        var manifestText = File.ReadAllText(manifest);
+        var productLines = File.ReadAllLines(products);
+
+        File.WriteAllText(manifest, manifestText.Replace("\"wal_seq\": 0", "\"wal_seq\": 99999"));
+        Assert.Contains($"{manifest}: damaged", Assert.Throws<InvalidInputException>(() => CatalogIndex.Open(Idx)).Message);
+        File.WriteAllText(manifest, manifestText);
+
+        (productLines[0], productLines[1]) = (productLines[1], productLines[0]);
+        File.WriteAllLines(products, productLines);
+        Assert.Contains($"{products}: damaged", Assert.Throws<InvalidInputException>(() => CatalogIndex.Open(Idx)).Message);
+        (productLines[0], productLines[1]) = (productLines[1], productLines[0]);
+        File.WriteAllLines(products, productLines);
+        using var index = CatalogIndex.Open(Idx);
+        Assert.Equal(310, index.Count);
+    }
+
+    [Fact]
     public async Task ADeletedListingNeverAppearsAgainAlsoAfterReopening()
     {
         using (var index = CatalogIndex.OpenWritable(Idx))
