@@ -36,7 +36,7 @@ public static class ClusterFrontEnd
 
         app.MapGet("/healthz", () =>
         {
-            var live = Enumerable.Range(0, fanOut.Routes.Shards).Select(s => fanOut.Routes.ReplicasOf(s).Count).ToArray();
+            var live = Enumerable.Range(0, fanOut.Routes.Shards).Select(fanOut.ReachableReplicas).ToArray();
             return Results.Json(new
             {
                 status = live.Length > 0 && live.All(n => n > 0) ? "ok" : "degraded",
@@ -48,12 +48,12 @@ public static class ClusterFrontEnd
         var partial = metrics.Factory.CreateCounter("q2e_cluster_partial_answers_total", "Answers missing at least one shard.");
         var failedAttempts = metrics.Factory.CreateCounter("q2e_cluster_failed_replica_attempts_total",
             "Replica calls that failed or timed out (retried on another replica).");
-        var replicas = metrics.Factory.CreateGauge("q2e_cluster_replicas", "Live replicas per shard, as last seen.", ["shard"]);
+        var replicas = metrics.Factory.CreateGauge("q2e_cluster_replicas", "Reachable replicas per shard: known to the cluster and answering their last call.", ["shard"]);
         metrics.Registry.AddBeforeCollectCallback(() =>
         {
             failedAttempts.IncTo(fanOut.FailedAttempts);
             for (int s = 0; s < fanOut.Routes.Shards; s++)
-                replicas.WithLabels(s.ToString(CultureInfo.InvariantCulture)).Set(fanOut.Routes.ReplicasOf(s).Count);
+                replicas.WithLabels(s.ToString(CultureInfo.InvariantCulture)).Set(fanOut.ReachableReplicas(s));
         });
 
         async Task<ClusterSearchResult> Search(SearchRequest r, CancellationToken ct)

@@ -107,26 +107,34 @@ public sealed record ModelConfig
     /// <summary>Throws <see cref="InvalidInputException"/> naming the first inconsistent knob.</summary>
     public void Validate()
     {
-        static void Require(bool ok, string message) { if (!ok) throw new InvalidInputException(message); }
-        Require(DModel > 0 && Heads > 0 && DModel % Heads == 0, $"d_model ({DModel}) must be a positive multiple of heads ({Heads})");
-        Require(Ffn > 0, $"ffn must be > 0 (got {Ffn})");
-        Require(QueryLayers >= 1, $"query layers must be ≥ 1 (got {QueryLayers})");
-        Require(TextLayers >= 0, $"text layers must be ≥ 0 (got {TextLayers})");
-        Require(FusionLayers >= 1, $"fusion layers must be ≥ 1 (got {FusionLayers})");
+        // A knob a front end sets from its own input is named as a setting (ModelConfig.X), so the CLI shows its flag
+        // ("--lr must be > 0 (got NaN)", see Que2EngageException.Settings) instead of a name the user never typed.
+        static void Require(bool ok, string message, params string[] settings)
+        {
+            if (!ok) throw settings.Length == 0 ? new InvalidInputException(message) : InvalidInputException.Setting(message, settings);
+        }
+        Require(DModel > 0 && Heads > 0 && DModel % Heads == 0, $"ModelConfig.DModel ({DModel}) must be a positive multiple of ModelConfig.Heads ({Heads})",
+            "ModelConfig.DModel", "ModelConfig.Heads");
+        Require(Ffn > 0, $"ModelConfig.Ffn must be > 0 (got {Ffn})", "ModelConfig.Ffn");
+        Require(QueryLayers >= 1, $"ModelConfig.QueryLayers must be ≥ 1 (got {QueryLayers})", "ModelConfig.QueryLayers");
+        Require(TextLayers >= 0, $"ModelConfig.TextLayers must be ≥ 0 (got {TextLayers})", "ModelConfig.TextLayers");
+        Require(FusionLayers >= 1, $"ModelConfig.FusionLayers must be ≥ 1 (got {FusionLayers})", "ModelConfig.FusionLayers");
         Require(Que2SearchTextLayers >= 1, $"que2search text layers must be ≥ 1 (got {Que2SearchTextLayers})");
-        Require(Dim > 0, $"dim must be > 0 (got {Dim})");
+        Require(Dim > 0, $"ModelConfig.Dim must be > 0 (got {Dim})", "ModelConfig.Dim");
         Require(EmbeddingNormEpsilon > 0 && EmbeddingNormEpsilon < 1, $"embedding LayerNorm ε must be in (0, 1) (got {EmbeddingNormEpsilon})");
         Require(Dropout is >= 0 and < 1, $"dropout must be in [0, 1) (got {Dropout})");
-        Require(QueryMaxTokens >= 2 && DocMaxTokens >= 2, "max tokens must be ≥ 2");
+        Require(QueryMaxTokens >= 2, $"ModelConfig.QueryMaxTokens must be ≥ 2 (got {QueryMaxTokens})", "ModelConfig.QueryMaxTokens");
+        Require(DocMaxTokens >= 2, $"ModelConfig.DocMaxTokens must be ≥ 2 (got {DocMaxTokens})", "ModelConfig.DocMaxTokens");
         Require(MaxImages >= 1, $"max images must be ≥ 1 (got {MaxImages})");
         Require(ImageDim >= 0, $"image dim must be ≥ 0 (got {ImageDim})");
         Require(ContextDropRate is >= 0 and <= 1 && ImageDropRate is >= 0 and <= 1 && TextDropRate is >= 0 and <= 1,
             "modality drop rates must be in [0, 1]");
         Require(double.IsFinite(ServingEngagementWeight), $"serving engagement weight must be finite (got {ServingEngagementWeight})");
         Require(Scale > 0, $"scale must be > 0 (got {Scale})");
-        Require(BatchSize >= 2, $"batch size must be ≥ 2 (got {BatchSize})");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning rate must be > 0 (got {LearningRate})");
-        Require(HeadLearningRate is null || (HeadLearningRate > 0 && double.IsFinite(HeadLearningRate.Value)), $"head learning rate must be > 0 (got {HeadLearningRate})");
+        Require(BatchSize >= 2, $"ModelConfig.BatchSize must be ≥ 2 (got {BatchSize})", "ModelConfig.BatchSize");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"ModelConfig.LearningRate must be finite and > 0 (got {LearningRate})", "ModelConfig.LearningRate");
+        Require(HeadLearningRate is null || (HeadLearningRate > 0 && double.IsFinite(HeadLearningRate.Value)),
+            $"ModelConfig.HeadLearningRate must be finite and > 0 (got {HeadLearningRate})", "ModelConfig.HeadLearningRate");
         Require(!TextResidual || (Dim == DModel && MeanPooling), $"the text-residual towers need dim = d_model ({Dim} ≠ {DModel}) and mean pooling");
     }
 }

@@ -65,6 +65,7 @@ public static class CatalogWriteEndpoints
 
         app.MapPut(Route + "/{id}", async (string id, HttpContext ctx) =>
         {
+            id = PathId(ctx, id);
             if (Refuse(ctx) is { } refused) return refused;
             if (id.Length > 512) return Invalid("product_id: longer than 512 characters", ProductColumns.ProductId);
             var sizeFeature = ctx.Features.Get<IHttpMaxRequestBodySizeFeature>();
@@ -116,12 +117,17 @@ public static class CatalogWriteEndpoints
             }
         });
 
-        app.MapGet(Route + "/{id}", (string id) => index.FindProduct(id) is { } entry
-            ? Results.Json(entry)
-            : Results.Problem(statusCode: 404, title: "Not found", detail: $"no listing '{id}' in the catalog."));
+        app.MapGet(Route + "/{id}", (string id, HttpContext ctx) =>
+        {
+            id = PathId(ctx, id);
+            return index.FindProduct(id) is { } entry
+                ? Results.Json(entry)
+                : Results.Problem(statusCode: 404, title: "Not found", detail: $"no listing '{id}' in the catalog.");
+        });
 
         app.MapDelete(Route + "/{id}", async (string id, HttpContext ctx) =>
         {
+            id = PathId(ctx, id);
             if (Refuse(ctx) is { } refused) return refused;
             bool existed;
             try { existed = await index.DeleteAsync(id); }
@@ -131,6 +137,29 @@ public static class CatalogWriteEndpoints
                 ? Results.NoContent()
                 : Results.Problem(statusCode: 404, title: "Not found", detail: $"no listing '{id}' in the catalog.");
         });
+    }
+
+    /// <summary>
+    /// The product id of a <c>/products/{id}</c> request: its path segment percent-decoded exactly once. Kestrel
+    /// decodes every escape of the path except %2F (so an escaped slash cannot split a segment), which left the route
+    /// value "a%2Fb" for the id "a/b"; decoding the route value again would also turn the literal id "a%2Fb" (sent as
+    /// a%252Fb, which Kestrel has already decoded to "a%2Fb") into "a/b". So the id is decoded from the request's raw
+    /// target, as the client escaped it; the route value (decoded once more) only where there is no raw target.
+    /// </summary>
+    internal static string PathId(HttpContext ctx, string routeValue)
+    {
+        string? raw = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (raw is not null)
+        {
+            int query = raw.IndexOfAny(['?', '#']);
+            if (query >= 0) raw = raw[..query];
+            if (raw.StartsWith(Route + "/", StringComparison.OrdinalIgnoreCase))
+            {
+                string segment = raw[(Route.Length + 1)..].TrimEnd('/');
+                if (segment.Length > 0 && !segment.Contains('/')) return Uri.UnescapeDataString(segment);
+            }
+        }
+        return Uri.UnescapeDataString(routeValue);
     }
 
     public sealed record WriteResponse(

@@ -56,8 +56,11 @@ public sealed record SearchRequest(string Query, int K, SearchMode Mode, int? Ef
     private static (SearchRequest? Request, string? Error) Parse(IQueryCollection query, SearchServerOptions o, bool requireQuery,
         string? rawQueryString = null)
     {
+        // Every parameter is single-valued: a repeated one is refused by name, as SearchFilter refuses a repeated
+        // filter, rather than read as its comma-joined values (k=5&k=10 → "5,10", then "must be an integer").
+        foreach (var name in new[] { "q", "k", "mode", "ef" })
+            if (query[name].Count > 1) return (null, $"give '{name}' once.");
         var q = query["q"];
-        if (q.Count > 1) return (null, "give 'q' once.");
         if (rawQueryString is not null && !ParameterIsUtf8(rawQueryString, "q")) return (null, "'q' is not valid UTF-8.");
         var text = q.ToString();
         if (requireQuery && string.IsNullOrWhiteSpace(text)) return (null, "missing query parameter 'q'.");

@@ -79,13 +79,21 @@ public static class ResumeSettings
         var now = Of(options);
         var differ = recorded
             .Where(kv => !now.TryGetValue(kv.Key, out var v) || !string.Equals(v, kv.Value, StringComparison.Ordinal))
-            .Select(kv => $"{kv.Key} {now.GetValueOrDefault(kv.Key, "(not set)")} (checkpoint: {kv.Value})")
+            .Select(kv => $"{Flag(kv.Key)} {now.GetValueOrDefault(kv.Key, "(not set)")} (checkpoint: {kv.Value})")
             .ToList();
         if (differ.Count > 0)
             throw new InvalidInputException(
                 $"{CheckpointStore.DirectoryFor(modelDir)}: cannot resume the checkpoint at step {state.Step} with other settings: " +
                 $"{string.Join(", ", differ)}; repeat the checkpoint's settings to continue it, or start again with {(names ?? TrainingOutput.SwitchNames.Library).Overwrite}");
     }
+
+    /// <summary>
+    /// The flag that sets a recorded setting, as the error names it. The "--model" key (a stored format, see above)
+    /// records <see cref="TrainingOptions.Model"/>, which is the document tower: the recommended Que2Engage recipe
+    /// trains que2search's, so naming it --model told a user who gave --model que2engage both times that the checkpoint
+    /// was a que2search model. --document-tower is the flag that sets it, whatever --model says.
+    /// </summary>
+    private static string Flag(string key) => key == "--model" ? "--document-tower" : key;
 
     private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 

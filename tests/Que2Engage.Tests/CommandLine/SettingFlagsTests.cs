@@ -48,6 +48,32 @@ public class SettingFlagsTests
         Assert.Equal(e.Message, SettingFlags.Message(e, Verb("validate")));   // validate has no --threads
     }
 
+    /// <summary>Issue #24 item 10: the model knobs train takes as flags are named by their flags, not "learning rate".</summary>
+    [Theory]
+    [InlineData("--lr must be finite and > 0 (got NaN)", "LearningRate", double.NaN)]
+    [InlineData("--lr must be finite and > 0 (got 0)", "LearningRate", 0.0)]
+    [InlineData("--head-lr must be finite and > 0 (got -1)", "HeadLearningRate", -1.0)]
+    [InlineData("--batch must be ≥ 2 (got -1)", "BatchSize", -1)]
+    [InlineData("--d-model (16) must be a positive multiple of --heads (3)", "Heads", 3)]
+    [InlineData("--ffn must be > 0 (got 0)", "Ffn", 0)]
+    [InlineData("--query-layers must be ≥ 1 (got 0)", "QueryLayers", 0)]
+    [InlineData("--text-layers must be ≥ 0 (got -1)", "TextLayers", -1)]
+    [InlineData("--fusion-layers must be ≥ 1 (got 0)", "FusionLayers", 0)]
+    [InlineData("--dim must be > 0 (got 0)", "Dim", 0)]
+    [InlineData("--query-tokens must be ≥ 2 (got 1)", "QueryMaxTokens", 1)]
+    [InlineData("--doc-tokens must be ≥ 2 (got 1)", "DocMaxTokens", 1)]
+    public void ModelConfigErrorsNameTrainsFlags(string expected, string property, object value)
+    {
+        var config = new Que2Engage.Modeling.ModelConfig { DModel = 16, Heads = 2 };
+        var prop = typeof(Que2Engage.Modeling.ModelConfig).GetProperty(property)!;
+        var type = Nullable.GetUnderlyingType(prop.PropertyType) ?? prop.PropertyType;
+        var copy = config with { };
+        prop.SetValue(copy, Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture));
+        var e = Assert.Throws<InvalidInputException>(copy.Validate);
+        var train = Program.BuildRoot().Subcommands.Single(c => c.Name == "train");
+        Assert.Equal(expected, SettingFlags.Message(e, train));
+    }
+
     [Fact]
     public void IndexOptionErrorsNameTheIndexFlags()
     {

@@ -60,6 +60,12 @@ public sealed class SearchServerTests : IAsyncLifetime
     [InlineData("/search?q=sofa&k=ten", "'k' must be an integer")]
     [InlineData("/search?q=sofa&mode=semantic", "'mode' must be hybrid, ebr or lexical")]
     [InlineData("/search?q=sofa&ef=0", "'ef' must be an integer")]
+    // a repeated parameter is refused by name, the same way for every parameter (issue #24, item 10)
+    [InlineData("/search?q=sofa&k=5&k=10", "give 'k' once.")]
+    [InlineData("/search?q=sofa&mode=ebr&mode=lexical", "give 'mode' once.")]
+    [InlineData("/search?q=sofa&ef=50&ef=60", "give 'ef' once.")]
+    [InlineData("/search?q=sofa&q=chair", "give 'q' once.")]
+    [InlineData("/search?q=sofa&max_price=5&max_price=9", "give 'max_price' once.")]
     public async Task BadRequestsGet400ProblemJson(string url, string detail)
     {
         var response = await _http.GetAsync(url);

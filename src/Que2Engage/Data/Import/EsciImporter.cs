@@ -54,6 +54,7 @@ public static class EsciImporter
             output.Products.Write(product);
             if (product.Title.Length == 0) report.ProductsWithoutTitle++;
         });
+        ImportOutput.RequireProducts(catalog, options.ProductsPath, report.RowsRead[options.ProductsPath]);
 
         // 2. Examples, first pass: check every row, collect the distinct queries.
         var queries = new HashSet<string>(StringComparer.Ordinal);

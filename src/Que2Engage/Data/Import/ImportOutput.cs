@@ -15,7 +15,7 @@ internal sealed class ImportOutput : IDisposable
 {
     const string StagingName = ".import-staging";
     readonly string _outDir, _staging;
-    readonly bool _hasEngagement, _hasRating;
+    readonly bool _hasEngagement, _hasRating, _createdOutDir;
     readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     ITableWriter<Impression>? _train, _evalImpressions;
     ITableWriter<RelevanceJudgment>? _relevance;
@@ -42,6 +42,7 @@ internal sealed class ImportOutput : IDisposable
         if (File.Exists(Path.Combine(outDir, "world.json")))
             throw new InvalidInputException($"{outDir}: already holds world.json (a simulated data directory); import into an empty or new directory");
         _staging = Path.Combine(outDir, StagingName);
+        _createdOutDir = !Directory.Exists(outDir);
         try
         {
             if (Directory.Exists(_staging)) Directory.Delete(_staging, recursive: true);
@@ -115,6 +116,19 @@ internal sealed class ImportOutput : IDisposable
         return published;
     }
 
+    /// <summary>
+    /// Refuses an import that found no product in <paramref name="file"/> (a header-only CSV, every row filtered or
+    /// skipped): its data directory would hold an empty products table, which <c>validate</c> and <c>train</c> refuse,
+    /// so the import fails now, naming the file, and <see cref="Dispose"/> leaves nothing behind.
+    /// </summary>
+    public static void RequireProducts(ProductCatalog catalog, string file, long rowsRead)
+    {
+        if (catalog.Count > 0) return;
+        throw new InvalidInputException(rowsRead == 0
+            ? $"{file}: no data rows (empty, or a header only): nothing to import, nothing written"
+            : $"{file}: none of its {rowsRead} rows gave a product (all filtered or skipped): nothing to import, nothing written");
+    }
+
     public void Dispose()
     {
         if (_committed) return;
@@ -123,6 +137,10 @@ internal sealed class ImportOutput : IDisposable
             try { w?.Dispose(); } catch (Que2EngageException) { /* discarded with the staging folder */ }
         }
         DeleteStaging();
+        // A failed import into a directory it created leaves no empty directory either.
+        try { if (_createdOutDir && Directory.Exists(_outDir) && !Directory.EnumerateFileSystemEntries(_outDir).Any()) Directory.Delete(_outDir); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     void DeleteStaging()

@@ -45,6 +45,7 @@ public static class LogImporter
             queries.Add(pair.Query);
         });
         report.RowsRead[inputPath] = rows;
+        ImportOutput.RequireProducts(catalog, inputPath, rows);
         report.AddReadProblems(read);
 
         var split = QuerySplit.Create(queries, settings.EvalFraction, settings.Seed);

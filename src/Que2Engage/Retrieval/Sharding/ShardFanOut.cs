@@ -184,10 +184,20 @@ public sealed class ShardFanOut(IShardRoutes routes, FanOutOptions? options = nu
         }
     }
 
+    /// <summary>
+    /// The replicas of <paramref name="shard"/> that answered their last call (or were never called): what /healthz
+    /// and the replica gauge report. The routes keep a dead silo's replicas until cluster membership declares it dead
+    /// (longer than a health check should lag), and suspicion expires after <see cref="FanOutOptions.SuspectFor"/>
+    /// even while every probe still fails; the outcome of the last call is the fan-out's own evidence.
+    /// </summary>
+    public int ReachableReplicas(int shard) =>
+        routes.ReplicasOf(shard).Count(r => !_health.TryGetValue(r.Name, out var h) || Interlocked.Read(ref h.LastCallFailed) == 0);
+
     private sealed class Health
     {
         public long SuspectUntil;   // Stopwatch timestamp
         public long NextProbe;
+        public long LastCallFailed; // 1 from a failed call until the next answer
     }
 
     private bool IsSuspect(IShardReplica r, long now) => _health.TryGetValue(r.Name, out var h) && Interlocked.Read(ref h.SuspectUntil) > now;
@@ -197,12 +207,17 @@ public sealed class ShardFanOut(IShardRoutes routes, FanOutOptions? options = nu
         var h = _health.GetOrAdd(r.Name, _ => new Health());
         long now = Stopwatch.GetTimestamp();
         Interlocked.Exchange(ref h.SuspectUntil, now + (long)(_options.SuspectFor.TotalSeconds * Stopwatch.Frequency));
+        Interlocked.Exchange(ref h.LastCallFailed, 1);
         Interlocked.Exchange(ref h.NextProbe, now + (long)(_options.ProbeInterval.TotalSeconds * Stopwatch.Frequency));
     }
 
     private void MarkHealthy(IShardReplica r)
     {
-        if (_health.TryGetValue(r.Name, out var h)) Interlocked.Exchange(ref h.SuspectUntil, 0);
+        if (_health.TryGetValue(r.Name, out var h))
+        {
+            Interlocked.Exchange(ref h.SuspectUntil, 0);
+            Interlocked.Exchange(ref h.LastCallFailed, 0);
+        }
     }
 
     /// <summary>Lets one caller per probe interval try a suspected replica.</summary>

@@ -91,4 +91,21 @@ public class ImportCommandTests : IDisposable
         Assert.Equal(2, badMap.Code);
         Assert.Contains("--rating-map '4-1'", badMap.Err);
     }
+
+    /// <summary>Issue #24 item 5: a header-only CSV is refused with one line naming it, and nothing is written.</summary>
+    [Fact]
+    public void AHeaderOnlyCsvIsRefusedAndWritesNothing()
+    {
+        string csv = _dir.File("header-only.csv");
+        File.WriteAllText(csv, File.ReadLines(ImportFixtures.Path("log.csv")).First() + "\n");
+        var data = _dir.File("empty-import");
+        var import = Run("import", "--format", "csv", "--input", csv, "--out", data,
+            "--product-col", "item", "--title-col", "name", "--engaged-col", "clicked", "--language", "en");
+        Assert.True(import.Code == 2, $"exit {import.Code}: {import.Out}{import.Err}");
+        var errors = import.Err.Trim().Split('\n');
+        Assert.Single(errors);
+        Assert.StartsWith($"error: {csv}: no data rows", errors[0]);
+        Assert.DoesNotContain("wrote", import.Out);
+        Assert.False(Directory.Exists(data), "the failed import left its output directory behind");
+    }
 }

@@ -64,6 +64,41 @@ public class ShardFanOutTests : IDisposable
         Assert.Equal(2, fanOut.FailedAttempts);
     }
 
+    /// <summary>Issue #24 item 8: health counts the replicas that answer, not the ones the routes still list.</summary>
+    [Fact]
+    public async Task ReachableReplicasLeaveOutAReplicaWhoseLastCallFailedUntilItAnswersAgain()
+    {
+        bool down = true;
+        var flaky = new Broken("0@a", ct => down ? Task.FromException<ShardCandidates>(new IOException("connection refused"))
+            : _shards[0].SearchShardAsync(ShardQuery.For("bike", V("bike"), 5, SearchMode.Ebr, new FusionOptions()), ct));
+        // Suspicion expires at once: the count must not come back while the replica is still down.
+        var fanOut = new ShardFanOut(new StaticShardRoutes([[flaky, new LocalShardReplica("0@b", _shards[0])], [new LocalShardReplica("1@a", _shards[1])]]),
+            Fast with { SuspectFor = TimeSpan.FromMilliseconds(1), ProbeInterval = TimeSpan.FromMilliseconds(1) });
+        Assert.Equal([2, 1], new[] { fanOut.ReachableReplicas(0), fanOut.ReachableReplicas(1) });
+        for (int i = 0; i < 10 && flaky.Calls == 0; i++) await fanOut.SearchAsync("bike", V("bike"), 5, SearchMode.Ebr);
+        Assert.True(flaky.Calls > 0);
+        await Task.Delay(20);
+        Assert.Equal([1, 1], new[] { fanOut.ReachableReplicas(0), fanOut.ReachableReplicas(1) });
+
+        down = false;
+        for (int i = 0; i < 20 && fanOut.ReachableReplicas(0) < 2; i++) await fanOut.SearchAsync("bike", V("bike"), 5, SearchMode.Ebr);
+        Assert.Equal(2, fanOut.ReachableReplicas(0));
+    }
+
+    [Fact]
+    public async Task ClusterHealthAndTheReplicaGaugeCountReachableReplicas()
+    {
+        var fanOut = new ShardFanOut(new StaticShardRoutes([[Dead("0@a"), new LocalShardReplica("0@b", _shards[0])], [new LocalShardReplica("1@b", _shards[1])]]), Fast);
+        await using var app = Que2Engage.Cluster.ClusterFrontEnd.Build(fanOut, _model, () => 120, new Que2Engage.Serving.SearchServerOptions { Port = 0 });
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        Assert.Contains("\"replicas\":[2,1]", await http.GetStringAsync("/healthz"));
+        for (int i = 0; i < 2; i++) Assert.False((await fanOut.SearchAsync("red sofa", V("red sofa"), 5, SearchMode.Ebr)).Partial);
+        Assert.Contains("\"replicas\":[1,1]", await http.GetStringAsync("/healthz"));
+        Assert.Contains("q2e_cluster_replicas{shard=\"0\"} 1", await http.GetStringAsync("/metrics"));
+        await app.StopAsync();
+    }
+
     [Fact]
     public async Task AShardWithNoLiveReplicaIsNamedAndTheRestAnswer()
     {
