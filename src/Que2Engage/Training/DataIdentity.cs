@@ -11,7 +11,8 @@ namespace Que2Engage.Training;
 /// their contents. Hashed from the rows as read rather than from the files, so the same data as Parquet or JSONL (or
 /// a re-written file) is the same data set, and a library caller passing lists has one too. Checked on resume: the
 /// data position a checkpoint records indexes into its own example list, so another data set would silently continue
-/// as a different run (issue 24 item 4). Cost: one pass over the rows already in memory.
+/// as a different run (issue 24 item 4). Cost: one pass over the rows already in memory; measured 0.23–1.9 s (four
+/// runs, the first JIT-cold) for a 20k-product world with 205,600 training impressions, against minutes of training.
 /// </summary>
 public sealed record DataIdentity
 {
