@@ -166,22 +166,31 @@ public sealed partial class LexicalIndex : IDisposable
     {
         if (!System.IO.Directory.Exists(directory))
             throw new InvalidInputException($"{directory}: the lexical index directory does not exist.");
-        RAMDirectory ram;
+        LuceneDirectory? ram = null;
+        LexicalIndex? index = null;
         try
         {
-            using var disk = FSDirectory.Open(directory);
-            ram = new RAMDirectory(disk, IOContext.DEFAULT);
+            using (var disk = FSDirectory.Open(directory)) ram = new RAMDirectory(disk, IOContext.DEFAULT);
+            var config = new IndexWriterConfig(MultilingualAnalyzer.Version, new MultilingualAnalyzer())
+            {
+                Similarity = new BM25Similarity(),
+                OpenMode = OpenMode.APPEND,
+            };
+            index = new LexicalIndex(ram, new IndexWriter(ram, config));
+            // The same footer-checksum pass as the read-only open (over the in-memory copy, so no second disk read):
+            // without it serve --write-key-file would search, and later fold, silently damaged postings.
+            var searcher = index._manager!.Acquire();
+            try { foreach (var leaf in searcher.IndexReader.Leaves) leaf.AtomicReader.CheckIntegrity(); }
+            finally { index._manager.Release(searcher); }
+            CheckFooters(ram);
+            return index;
         }
-        catch (Exception e) when (e is IndexNotFoundException or CorruptIndexException or IOException)
+        catch (Exception e) when (IsDamage(e))
         {
-            throw new InvalidInputException($"{directory}: not a readable Lucene index: {e.Message}", e);
+            string? file = ram is null ? null : DamagedFile(ram);
+            if (index is not null) index.Dispose(); else ram?.Dispose();
+            throw Unreadable(directory, file, e);
         }
-        var config = new IndexWriterConfig(MultilingualAnalyzer.Version, new MultilingualAnalyzer())
-        {
-            Similarity = new BM25Similarity(),
-            OpenMode = OpenMode.APPEND,
-        };
-        return new LexicalIndex(ram, new IndexWriter(ram, config));
     }
 
     /// <summary>Adds or replaces (by product id) the document of one listing. Visible after <see cref="Refresh"/>.</summary>
@@ -212,15 +221,83 @@ public sealed partial class LexicalIndex : IDisposable
             reader = DirectoryReader.Open(dir);
             // Lucene stores a checksum in every file's footer but only verifies it when asked: read each segment's
             // files once now, so flipped bytes are an error at open instead of wrong or crashing searches later.
+            // Measured on a 20k-product world (2.3 MB lexical directory, warm): 22–52 ms, against 2 ms for
+            // DirectoryReader.Open alone and ~400 ms for the whole CatalogIndex.Open, so it stays.
             foreach (var leaf in reader.Leaves) leaf.AtomicReader.CheckIntegrity();
+            CheckFooters(dir);
             return new LexicalIndex(dir, reader);
         }
-        catch (Exception e) when (e is IndexNotFoundException or CorruptIndexException or IOException)
+        catch (Exception e) when (IsDamage(e))
         {
             reader?.Dispose();
+            string? file = DamagedFile(dir);
             dir.Dispose();
-            throw new InvalidInputException($"{directory}: not a readable Lucene index: {e.Message}", e);
+            throw Unreadable(directory, file, e);
         }
+    }
+
+    /// <summary>
+    /// CheckIntegrity verifies the codec files inside a compound file, not the compound file's own end: a .cfs cut
+    /// just before its footer loses no posting yet is a damaged file. Checking that every file of the commit still
+    /// ends in a well-formed footer reads 16 bytes a file.
+    /// </summary>
+    private static void CheckFooters(LuceneDirectory dir)
+    {
+        var infos = new SegmentInfos();
+        infos.Read(dir);
+        foreach (var name in infos.GetFiles(dir, includeSegmentsFile: false))
+        {
+            using var input = dir.OpenInput(name, IOContext.READ_ONCE);
+            Lucene.Net.Codecs.CodecUtil.RetrieveChecksum(input);
+        }
+    }
+
+    /// <summary>
+    /// Lucene reports a damaged directory with whatever its decoders trip on, not only CorruptIndexException: a
+    /// flipped byte in a codec name of segments_N is an ArgumentException ("Codec … cannot be loaded"), a truncated
+    /// compound file an ArgumentException from slice(), others EndOfStream or IndexOutOfRange. Only Lucene runs
+    /// inside the open's try, so every exception there but the process-level ones means "this directory is unreadable".
+    /// </summary>
+    private static bool IsDamage(Exception e) => e is not (OutOfMemoryException or OperationCanceledException or InvalidInputException);
+
+    /// <summary>One line: the directory, the file found damaged when there is one, and Lucene's own first sentence.</summary>
+    private static InvalidInputException Unreadable(string directory, string? file, Exception e)
+    {
+        string detail = e.Message.ReplaceLineEndings(" ");
+        int sentence = detail.IndexOf(". ", StringComparison.Ordinal);
+        if (sentence > 0) detail = detail[..(sentence + 1)];
+        if (detail.Length > 300) detail = detail[..300] + "…";
+        string where = file is null ? "" : $" ({file} is damaged)";
+        return new InvalidInputException($"{directory}: not a readable Lucene index{where}: {e.GetType().Name}: {detail}", e);
+    }
+
+    /// <summary>
+    /// Which file of the last commit is damaged, for the error message (run only after an open failed): segments_N
+    /// when it cannot be parsed, else the first file it lists whose footer checksum (CodecUtil) does not verify or
+    /// that cannot be read to its end; null when none can be pointed at.
+    /// </summary>
+    private static string? DamagedFile(LuceneDirectory dir)
+    {
+        string? segments;
+        try { segments = SegmentInfos.GetLastCommitSegmentsFileName(dir); }
+        catch (Exception e) when (IsDamage(e)) { return null; }
+        if (segments is null) return null;
+        var infos = new SegmentInfos();
+        try { infos.Read(dir, segments); }
+        catch (Exception e) when (IsDamage(e)) { return segments; }
+        ICollection<string> files;
+        try { files = infos.GetFiles(dir, includeSegmentsFile: false); }
+        catch (Exception e) when (IsDamage(e)) { return segments; }
+        foreach (var name in files.Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                using var input = dir.OpenInput(name, IOContext.READ_ONCE);
+                Lucene.Net.Codecs.CodecUtil.ChecksumEntireFile(input);
+            }
+            catch (Exception e) when (IsDamage(e)) { return name; }
+        }
+        return null;
     }
 
     /// <summary>The distinct analysed terms of <paramref name="text"/>, in order of appearance.</summary>

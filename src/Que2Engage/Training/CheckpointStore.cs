@@ -28,6 +28,8 @@ public sealed record CheckpointState
     public string? OptimizerChecksum { get; init; }
     /// <summary>The run's settings that a resume must repeat (<see cref="TrainingOptions.ResumeSettings"/>); null in older checkpoints.</summary>
     public SortedDictionary<string, string>? Settings { get; init; }
+    /// <summary>The data set trained on (<see cref="DataIdentity"/>), checked on resume; null in older checkpoints.</summary>
+    public DataIdentity? Data { get; init; }
 }
 
 /// <summary>

@@ -47,11 +47,13 @@ public static class Trainer
 
         Directory.CreateDirectory(modelDir);
         var resumeFrom = options.Resume ? CheckpointStore.TryRead(modelDir) : null;
+        var data = DataIdentity.Of(products, trainImpressions);
         ModelConfig config;
         ContextStatistics stats;
         if (resumeFrom is not null)
         {
             ResumeSettings.Check(resumeFrom, options, modelDir);
+            DataIdentity.Check(resumeFrom, data, modelDir);
             config = resumeFrom.Config;
             stats = resumeFrom.ContextStatistics;
         }
@@ -108,7 +110,7 @@ public static class Trainer
         {
             Step = step, Position = position, Seed = options.Seed, Objective = options.Objective, Config = config,
             ContextStatistics = stats, WeightsFile = "", OptimizerFile = "", LossCurve = [.. lossCurve],
-            Settings = ResumeSettings.Of(options),
+            Settings = ResumeSettings.Of(options), Data = data,
         };
 
         while (step < totalSteps)
