@@ -221,31 +221,22 @@ public sealed class CatalogWriteLog : IDisposable
         return h;
     }
 
-    private static uint PayloadCrc(ulong logId, ReadOnlySpan<byte> payload)
+    /// <summary>CRC-32 of (log id, <paramref name="bytes"/>): both the payload CRC and the header CRC are salted this way.</summary>
+    private static uint SaltedCrc(ulong logId, ReadOnlySpan<byte> bytes)
     {
         var crc = new System.IO.Hashing.Crc32();
         Span<byte> id = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(id, logId);
         crc.Append(id);
-        crc.Append(payload);
-        return crc.GetCurrentHashAsUInt32();
-    }
-
-    private static uint HeaderCrc(ulong logId, ReadOnlySpan<byte> lengthAndPayloadCrc)
-    {
-        var crc = new System.IO.Hashing.Crc32();
-        Span<byte> id = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(id, logId);
-        crc.Append(id);
-        crc.Append(lengthAndPayloadCrc);
+        crc.Append(bytes);
         return crc.GetCurrentHashAsUInt32();
     }
 
     private static void WriteRecordHeader(Span<byte> header, ulong logId, ReadOnlySpan<byte> payload)
     {
         BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], PayloadCrc(logId, payload));
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], HeaderCrc(logId, header[..8]));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], SaltedCrc(logId, payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], SaltedCrc(logId, header[..8]));
     }
 
     private static bool AllZero(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept((byte)0) < 0;
@@ -302,7 +293,7 @@ public sealed class CatalogWriteLog : IDisposable
             int length = BinaryPrimitives.ReadInt32LittleEndian(rest);
             uint payloadCrc = BinaryPrimitives.ReadUInt32LittleEndian(rest[4..]);
             uint headerCrc = BinaryPrimitives.ReadUInt32LittleEndian(rest[8..]);
-            bool headerOk = HeaderCrc(logId, rest[..8]) == headerCrc && length >= MinPayloadBytes && length <= MaxPayloadBytes;
+            bool headerOk = SaltedCrc(logId, rest[..8]) == headerCrc && length >= MinPayloadBytes && length <= MaxPayloadBytes;
             if (!headerOk)
             {
                 Damage(pos, "a record header fails its checksum");
@@ -315,7 +306,7 @@ public sealed class CatalogWriteLog : IDisposable
                 pos++; continue;
             }
             var payload = rest.Slice(RecordHeaderBytes, length);
-            if (PayloadCrc(logId, payload) != payloadCrc)
+            if (SaltedCrc(logId, payload) != payloadCrc)
             {
                 // A whole record with a wrong checksum (or salted with another log's id): damage, not a torn tail.
                 // A tail zeroed by the file system after a crash is torn only from a record boundary on (as LevelDB):
