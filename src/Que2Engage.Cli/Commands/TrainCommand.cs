@@ -135,9 +135,7 @@ public static class TrainCommand
             var read = p.GetValue(lenient) ? ReadOptions.LenientMode : ReadOptions.Strict;
             using var trainingSet = OpenTrainingSet(p.GetValue(data)!, Trainer.FeaturizationConfig(options, outDir), read, writer);
             var header = trainingSet.Header;
-            if (header.SkippedRows.Count > 0)
-                writer.WriteLine($"lenient: skipped {header.SkippedRows.Values.Sum():N0} bad row(s) " +
-                                 $"({string.Join(", ", header.SkippedRows.Select(kv => $"{kv.Key} {kv.Value:N0}"))}); 'que2engage validate --data {p.GetValue(data)}' lists them");
+            Verbs.ReportSkipped(writer, p.GetValue(data)!, header.SkippedRows);
             writer.WriteLine($"{header.ValidProducts:N0} products, {header.Data.TrainImpressions:N0} training impressions");
             if (header.Data.TrainImpressions == 0)
                 throw new InvalidInputException($"{p.GetValue(data)}: no training impressions (train/impressions.parquet|jsonl)");
