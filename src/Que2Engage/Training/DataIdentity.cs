@@ -86,8 +86,12 @@ public sealed record DataIdentity
 
     private static void AddText(XxHash128 h, string s)
     {
-        h.Append(Encoding.UTF8.GetBytes(s));
-        h.Append([0xFF]);   // a separator no UTF-8 text contains, so ("ab","c") and ("a","bc") differ
+        // Encoded into a stack buffer: this runs for every row of a log of tens of millions (TrainingCacheBuilder).
+        int max = Encoding.UTF8.GetMaxByteCount(s.Length) + 1;
+        Span<byte> buffer = max <= 1024 ? stackalloc byte[max] : new byte[max];
+        int n = Encoding.UTF8.GetBytes(s, buffer);
+        buffer[n] = 0xFF;   // a separator no UTF-8 text contains, so ("ab","c") and ("a","bc") differ
+        h.Append(buffer[..(n + 1)]);
     }
 
     private static string Text(XxHash128 h) => Common.FileChecksum.Prefix + Convert.ToHexStringLower(h.GetCurrentHash());

@@ -64,6 +64,7 @@ public static class TrainingCache
             throw new InvalidInputException($"{dataDir}: no training impressions (train/impressions.parquet|jsonl, or train/impressions-*.parquet|jsonl)");
         var files = new List<string> { productsPath };
         files.AddRange(impressionPaths);
+        var clock = Stopwatch.StartNew();
         progress?.Report(new CacheProgress("checking data", 0, files.Count));
         var sources = files.Select((f, i) =>
         {
@@ -73,6 +74,7 @@ public static class TrainingCache
         }).ToList();
         string featurization = FeaturizationOf(config);
         string target = DirectoryFor(dataDir, config);
+        var checksums = clock.Elapsed;
 
         if (System.IO.Directory.Exists(target))
         {
@@ -86,7 +88,7 @@ public static class TrainingCache
                 else
                 {
                     var set = TrainingSet.Open(target);
-                    log?.Invoke($"training cache: {target} (built before, checked)");
+                    log?.Invoke($"training cache: {target} (built before; data and cache checked in {clock.Elapsed.TotalSeconds:F1} s)");
                     return set;
                 }
             }
@@ -94,8 +96,9 @@ public static class TrainingCache
             catch (IOException e) { why = e.Message; }
             log?.Invoke($"training cache: rebuilding {target}: {why}");
         }
-        Build(target, config, featurization, sources, BuildFromFiles(dataDir, productsPath, impressionPaths, read, progress), read.Lenient);
-        log?.Invoke($"training cache: built {target}");
+        var phases = new List<string> { $"data checksums {checksums.TotalSeconds:F1} s" };
+        Build(target, config, featurization, sources, BuildFromFiles(dataDir, productsPath, impressionPaths, read, progress, phases), read.Lenient);
+        log?.Invoke($"training cache: built {target} in {clock.Elapsed.TotalSeconds:F1} s ({string.Join(", ", phases)})");
         return TrainingSet.Open(target, verify: false);
     }
 
@@ -145,7 +148,7 @@ public static class TrainingCache
     }
 
     private static Func<TrainingCacheBuilder, SortedDictionary<string, long>> BuildFromFiles(string dataDir, string productsPath,
-        IReadOnlyList<string> impressionPaths, ReadOptions read, IProgress<CacheProgress>? progress) => builder =>
+        IReadOnlyList<string> impressionPaths, ReadOptions read, IProgress<CacheProgress>? progress, List<string> phases) => builder =>
     {
         var report = new ReadReport();
         var productSink = new ProblemSink(productsPath, read, report);
@@ -158,6 +161,8 @@ public static class TrainingCache
         progress?.Report(new CacheProgress("products", builder.Products, builder.Products));
         if (report.RowsCheckedByFile.GetValueOrDefault(productsPath) == 0)
             throw new DataFormatException(productsPath, null, null, "the products file is empty (no rows)");
+        phases.Add($"{builder.Products:N0} products {clock.Elapsed.TotalSeconds:F1} s");
+        clock.Restart();
         builder.FinishProducts(odd => productSink.RowProblem(odd.Row, ProductColumns.ImageEmbeddings,
             $"image dimension {odd.Dimension} differs from the catalog's {odd.CatalogueDimension}"));
         string productsFile = Path.GetFileName(productsPath);
@@ -180,6 +185,7 @@ public static class TrainingCache
             });
         }
         progress?.Report(new CacheProgress("impressions", impressions, impressions));
+        phases.Add($"{impressions:N0} impressions {clock.Elapsed.TotalSeconds:F1} s");
         return new SortedDictionary<string, long>(report.SkippedRowsByFile.ToDictionary(
             kv => Path.GetRelativePath(dataDir, kv.Key).Replace('\\', '/'), kv => kv.Value), StringComparer.Ordinal);
     };
