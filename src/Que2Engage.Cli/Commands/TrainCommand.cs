@@ -2,6 +2,7 @@ using System.CommandLine;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
+using Que2Engage.Training.Cache;
 using Spectre.Console;
 using Que2Engage.Training.Objectives;
 
@@ -131,13 +132,15 @@ public static class TrainCommand
                     writer.WriteLine($"resuming from the checkpoint at step {checkpoint.Step}");
                 }
             }
-            var dataset = MarketplaceDataset.Load(p.GetValue(data)!, p.GetValue(lenient) ? ReadOptions.LenientMode : ReadOptions.Strict);
-            Verbs.ReportSkipped(writer, dataset);
-            writer.WriteLine($"{dataset.Products.Count:N0} products, {dataset.TrainImpressions.Count:N0} training impressions");
-            if (dataset.TrainImpressions.Count == 0)
-                throw new InvalidInputException($"{dataset.Directory}: no training impressions (train/impressions.parquet|jsonl)");
+            var read = p.GetValue(lenient) ? ReadOptions.LenientMode : ReadOptions.Strict;
+            using var trainingSet = OpenTrainingSet(p.GetValue(data)!, Trainer.FeaturizationConfig(options, outDir), read, writer);
+            var header = trainingSet.Header;
+            Verbs.ReportSkipped(writer, p.GetValue(data)!, header.SkippedRows);
+            writer.WriteLine($"{header.ValidProducts:N0} products, {header.Data.TrainImpressions:N0} training impressions");
+            if (header.Data.TrainImpressions == 0)
+                throw new InvalidInputException($"{p.GetValue(data)}: no training impressions (train/impressions.parquet|jsonl)");
 
-            var result = TrainWithProgress(dataset, options, outDir);
+            var result = TrainWithProgress(trainingSet, options, outDir);
             writer.WriteLine(
                 $"trained {kind.ToString().ToLowerInvariant()} ({options.Objective.Name}) for {result.Steps} steps " +
                 $"in {result.Elapsed:hh\\:mm\\:ss}: loss {Head(result.LossCurve):F3} → {result.FinalLoss:F3} (mean of first/last 10 steps: " +
@@ -151,7 +154,38 @@ public static class TrainCommand
     private static double Head(IReadOnlyList<double> curve, int n = 1) => curve.Count == 0 ? double.NaN : curve.Take(n).Average();
     private static double Tail(IReadOnlyList<double> curve, int n) => curve.Count == 0 ? double.NaN : curve.TakeLast(n).Average();
 
-    private static TrainingResult TrainWithProgress(MarketplaceDataset dataset, TrainingOptions options, string outDir)
+    /// <summary>
+    /// The data directory's training cache (Training.Cache.TrainingCache): checked and reused, or built with a
+    /// progress bar per stage (a build reads every row once, so its bad rows stop it with file:row: field).
+    /// </summary>
+    private static TrainingSet OpenTrainingSet(string dataDir, ModelConfig featurization, ReadOptions read, TextWriter writer)
+    {
+        var notes = new List<string>();
+        TrainingSet? set = null;
+        AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                var progress = new InlineProgress<CacheProgress>(c =>
+                {
+                    if (!tasks.TryGetValue(c.Stage, out var task)) tasks[c.Stage] = task = ctx.AddTask(c.Stage, maxValue: 1);
+                    if (c.Total is long total) { task.MaxValue = Math.Max(1, total); task.Value = c.Done; }
+                    else { task.IsIndeterminate = true; task.Description = $"{c.Stage} {c.Done:N0}"; }
+                });
+                set = TrainingCache.Open(dataDir, featurization, read, notes.Add, progress);
+            });
+        foreach (var note in notes) writer.WriteLine(note);
+        return set!;
+    }
+
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private static TrainingResult TrainWithProgress(TrainingSet dataset, TrainingOptions options, string outDir)
     {
         TrainingResult? result = null;
         using var cts = new CancellationTokenSource();
@@ -166,7 +200,7 @@ public static class TrainCommand
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("training", maxValue: 1);
-                    result = Trainer.Train(dataset.Products, dataset.TrainImpressions, options, outDir, progress =>
+                    result = Trainer.Train(dataset, options, outDir, progress =>
                     {
                         task.MaxValue = progress.TotalSteps;
                         task.Value = progress.Step;

@@ -15,14 +15,18 @@ public static class Verbs
     /// Under --lenient, says how many bad rows were skipped and where (nothing when none were): "lenient: skipped 3 bad
     /// rows (products.jsonl 1, train/impressions.jsonl 2); see 'validate' for each one".
     /// </summary>
-    public static void ReportSkipped(TextWriter output, Que2Engage.Data.MarketplaceDataset dataset)
+    public static void ReportSkipped(TextWriter output, Que2Engage.Data.MarketplaceDataset dataset) =>
+        ReportSkipped(output, dataset.Directory, dataset.Report.SkippedRowsByFile.ToDictionary(
+            kv => Path.GetRelativePath(dataset.Directory, kv.Key).Replace('\\', '/'), kv => kv.Value));
+
+    /// <summary>The lenient line for rows skipped per file (<paramref name="skippedByFile"/>: paths relative to <paramref name="dataDir"/>).</summary>
+    public static void ReportSkipped(TextWriter output, string dataDir, IReadOnlyDictionary<string, long> skippedByFile)
     {
-        var report = dataset.Report;
-        if (report.SkippedRows == 0) return;
-        var files = report.SkippedRowsByFile.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => $"{Path.GetRelativePath(dataset.Directory, kv.Key).Replace('\\', '/')} {kv.Value:N0}");
-        output.WriteLine($"lenient: skipped {report.SkippedRows:N0} bad row{(report.SkippedRows == 1 ? "" : "s")} ({string.Join(", ", files)}); " +
-                         $"'que2engage validate --data {dataset.Directory}' lists them");
+        long skipped = skippedByFile.Values.Sum();
+        if (skipped == 0) return;
+        var files = skippedByFile.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value:N0}");
+        output.WriteLine($"lenient: skipped {skipped:N0} bad row{(skipped == 1 ? "" : "s")} ({string.Join(", ", files)}); " +
+                         $"'que2engage validate --data {dataDir}' lists them");
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ public static class DataFiles
     public const string EvalImpressionsStem = "eval/impressions";
     public const string RelevanceStem = "eval/relevance";
 
+    /// <summary>The folder of the prepared training data a data directory may hold (Training.Cache.TrainingCache).</summary>
+    public const string TrainingCacheDirectory = ".training-cache";
+
     /// <summary>The files every data directory may hold besides its tables.</summary>
     public static readonly string[] SideFiles = ["world.json", "import.json"];
 
@@ -23,6 +26,9 @@ public static class DataFiles
         foreach (var stem in new[] { ProductsStem, TrainImpressionsStem, EvalImpressionsStem, RelevanceStem })
             foreach (var ext in new[] { ".parquet", ".jsonl" })
                 if (File.Exists(Path.Combine(dir, stem + ext))) found.Add(stem + ext);
+        foreach (var stem in new[] { TrainImpressionsStem, EvalImpressionsStem })
+            foreach (var rel in FindPartsOrNone(dir, stem).Select(p => Path.GetRelativePath(dir, p).Replace('\\', '/')))
+                if (!found.Contains(rel)) found.Add(rel);
         foreach (var side in SideFiles)
             if (File.Exists(Path.Combine(dir, side))) found.Add(side);
         return found;
@@ -58,7 +64,11 @@ public static class DataFiles
             int marker = rel.LastIndexOf(Common.AtomicFile.TempMarker, StringComparison.Ordinal);
             bool leftover = (rel.EndsWith(".tmp", StringComparison.Ordinal) && known.Contains(rel[..^4]))
                 || (marker > 0 && known.Contains(rel[..marker]));
-            if (!known.Contains(rel) && !leftover)
+            bool part = new[] { TrainImpressionsStem, EvalImpressionsStem }.Any(stem =>
+                rel.StartsWith(stem + "-", StringComparison.Ordinal) && (rel.EndsWith(".parquet", StringComparison.Ordinal) || rel.EndsWith(".jsonl", StringComparison.Ordinal)));
+            // The training cache (Training.Cache.TrainingCache) is derived from the data and goes with it.
+            bool cache = rel.StartsWith(TrainingCacheDirectory + "/", StringComparison.Ordinal);
+            if (!known.Contains(rel) && !leftover && !part && !cache)
                 throw new InvalidInputException($"{dir}: holds {rel}, which is not part of a data directory; refusing to replace the directory even with {overwriteSetting}")
                     { Settings = settings };
         }
@@ -74,6 +84,50 @@ public static class DataFiles
             throw new InvalidInputException($"{dataDir}: both {relativeStem}.parquet and {relativeStem}.jsonl exist; keep only one");
         return hasParquet ? parquet : hasJsonl ? jsonl : null;
     }
+
+    /// <summary>
+    /// The files of a table that may arrive in parts: <c>STEM.parquet|jsonl</c>, or <c>STEM-*.parquet|jsonl</c> (e.g. a
+    /// log in daily parts) in ordinal order of their names; empty when there is none. A whole file beside parts is an
+    /// error (which one is meant is unclear).
+    /// </summary>
+    public static List<string> FindParts(string dataDir, string relativeStem)
+    {
+        var whole = Find(dataDir, relativeStem);
+        string folder = Path.GetDirectoryName(Path.Combine(dataDir, relativeStem))!;
+        string name = Path.GetFileName(relativeStem);
+        var parts = !Directory.Exists(folder) ? [] : Directory.EnumerateFiles(folder, name + "-*")
+            .Where(f => f.EndsWith(".parquet", StringComparison.Ordinal) || f.EndsWith(".jsonl", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToList();
+        if (whole is not null && parts.Count > 0)
+            throw new InvalidInputException($"{dataDir}: both {Path.GetRelativePath(dataDir, whole)} and {parts.Count} part(s) {relativeStem}-*.parquet|jsonl exist; keep one form");
+        return whole is not null ? [whole] : parts;
+    }
+
+    private static List<string> FindPartsOrNone(string dir, string stem)
+    {
+        try { return FindParts(dir, stem); }
+        catch (InvalidInputException) { return []; }
+    }
+
+    /// <summary>Streams a catalog's valid rows with unique ids (the one-image-dimension rule is the caller's: it needs every row).</summary>
+    /// <param name="onRejectedId">Told the id of each row that failed its checks, so references to it can be reported as such.</param>
+    internal static void ForEachProduct(string path, ProblemSink sink, Action<Product, long> onProduct, Action<string>? onRejectedId = null)
+    {
+        var firstRowOfId = new Dictionary<string, long>(StringComparer.Ordinal);
+        TableReader.ForEach(path, TableSpec.Products, RowMappers.Product, sink, (p, row) =>
+        {
+            if (firstRowOfId.TryAdd(p.ProductId, row)) onProduct(p, row);
+            else sink.RowProblem(row, ProductColumns.ProductId, $"duplicate product_id '{p.ProductId}' (first at row {firstRowOfId[p.ProductId]})");
+        }, raw =>
+        {
+            try { if (raw.String(ProductColumns.ProductId, required: false) is { } id) onRejectedId?.Invoke(id); }
+            catch (RowProblemException) { /* the id itself is unreadable */ }
+        });
+    }
+
+    /// <summary>Streams an impression table's valid rows.</summary>
+    internal static void ForEachImpression(string path, ProblemSink sink, Action<Impression, long> onImpression) =>
+        TableReader.ForEach(path, TableSpec.Impressions, RowMappers.Impression, sink, onImpression);
 
     /// <summary>Reads a catalog; also enforces unique product ids and one image dimension (the most common one).</summary>
     public static List<Product> ReadProducts(string path, ReadOptions? options = null, ReadReport? report = null) =>

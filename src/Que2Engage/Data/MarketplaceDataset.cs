@@ -63,8 +63,14 @@ public sealed class MarketplaceDataset
 
         List<T> Linked<T>(string stem, Func<string, ProblemSink, TableReader.Result<T>> read, Func<T, string> productId)
         {
-            var path = FindOrCollect(dataDir, stem, report, options, collectFileErrors);
-            if (path is null) return [];
+            var kept = new List<T>();
+            foreach (var path in FindOrCollect(dataDir, stem, report, options, collectFileErrors))
+                kept.AddRange(LinkedPart(path, read, productId));
+            return kept;
+        }
+
+        List<T> LinkedPart<T>(string path, Func<string, ProblemSink, TableReader.Result<T>> read, Func<T, string> productId)
+        {
             var sink = new ProblemSink(path, options, report);
             var result = OrEmpty(() => read(path, sink), new TableReader.Result<T>([], []), path, out _);
             if (!catalogOk) return result.Rows;   // unknown ids cannot be judged without a catalog
@@ -97,14 +103,15 @@ public sealed class MarketplaceDataset
         };
     }
 
-    static string? FindOrCollect(string dataDir, string stem, ReadReport report, ReadOptions options, bool collect)
+    /// <summary>The table's file, or its parts (<see cref="DataFiles.FindParts"/>); none when absent.</summary>
+    static List<string> FindOrCollect(string dataDir, string stem, ReadReport report, ReadOptions options, bool collect)
     {
-        if (!collect) return DataFiles.Find(dataDir, stem);
-        try { return DataFiles.Find(dataDir, stem); }
+        if (!collect) return DataFiles.FindParts(dataDir, stem);
+        try { return DataFiles.FindParts(dataDir, stem); }
         catch (InvalidInputException e)
         {
             report.Add(new DataProblem(Path.Combine(dataDir, stem + ".*"), 0, "", e.Message), options.MaxStoredProblems);
-            return null;
+            return [];
         }
     }
 }

@@ -12,6 +12,22 @@ internal static class TableReader
     {
         var rows = new List<T>();
         var numbers = new List<long>();
+        ForEach(path, spec, map, sink, (value, row) =>
+        {
+            if (accept is not null && !accept(value, row)) return;
+            rows.Add(value);
+            numbers.Add(row);
+        }, onRejected);
+        return new(rows, numbers);
+    }
+
+    /// <summary>
+    /// Hands each row that maps to <paramref name="onRow"/> with its 1-based row number, holding nothing: memory is
+    /// one Parquet row group (or one JSONL line) whatever the file's length.
+    /// </summary>
+    public static void ForEach<T>(string path, TableSpec spec, Func<IRawRow, T> map, ProblemSink sink,
+        Action<T, long> onRow, Action<IRawRow>? onRejected = null)
+    {
         void OnRow(long row, IRawRow raw)
         {
             T value;
@@ -25,9 +41,7 @@ internal static class TableReader
                 onRejected?.Invoke(raw);
                 return;
             }
-            if (accept is not null && !accept(value, row)) return;
-            rows.Add(value);
-            numbers.Add(row);
+            onRow(value, row);
         }
 
         long seen = DataWriters.FormatOf(path) switch
@@ -36,6 +50,5 @@ internal static class TableReader
             _ => JsonlRows.Read(path, sink, OnRow),
         };
         sink.Report.CountChecked(path, seen);
-        return new(rows, numbers);
     }
 }

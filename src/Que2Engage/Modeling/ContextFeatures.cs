@@ -20,22 +20,37 @@ public static class ContextFeatures
         "log1p_photo_count", "log1p_listing_age_days", "log1p_distance_km", "distance_missing",
     ];
 
-    public static float[] Compute(Product p, ContextStatistics stats)
+    public static float[] Compute(Product p, ContextStatistics stats) =>
+        Compute(ContextInputs.Of(p), stats.MedianPriceFor(p.Category));
+
+    /// <param name="categoryMedianPrice">The median price of the listing's category (<see cref="ContextStatistics.MedianPriceFor"/>).</param>
+    public static float[] Compute(in ContextInputs p, double categoryMedianPrice)
     {
         var f = new float[Dimension];
         double price = Clean(p.Price);
         f[0] = (float)Math.Log(1 + price);
-        f[1] = (float)(Math.Log(1 + price) - Math.Log(1 + Clean(stats.MedianPriceFor(p.Category))));
+        f[1] = (float)(Math.Log(1 + price) - Math.Log(1 + Clean(categoryMedianPrice)));
         f[2 + (int)p.Condition] = 1f;
-        if (p.SellerRating is double r && double.IsFinite(r)) f[7] = (float)(Math.Clamp(r, 0, 5) / 5.0);
+        if (double.IsFinite(p.SellerRating)) f[7] = (float)(Math.Clamp(p.SellerRating, 0, 5) / 5.0);
         else f[8] = 1f;
         f[9] = (float)Math.Log(1 + Math.Max(0, p.SellerRatingCount));
         f[10] = (float)Math.Log(1 + Math.Max(0, p.PhotoCount));
         f[11] = (float)Math.Log(1 + Clean(p.ListingAgeDays));
-        if (p.DistanceKm is double d && double.IsFinite(d)) f[12] = (float)Math.Log(1 + Math.Max(0, d));
+        if (double.IsFinite(p.DistanceKm)) f[12] = (float)Math.Log(1 + Math.Max(0, p.DistanceKm));
         else f[13] = 1f;
         return f;
     }
 
     private static double Clean(double x) => double.IsFinite(x) && x > 0 ? x : 0;
+}
+
+/// <summary>
+/// The listing fields the context features read, as one fixed-width value (the training cache stores one per
+/// product). A missing seller rating or distance is NaN, which the features treat as missing, as they treat null.
+/// </summary>
+public readonly record struct ContextInputs(
+    double Price, Condition Condition, double SellerRating, int SellerRatingCount, int PhotoCount, double ListingAgeDays, double DistanceKm)
+{
+    public static ContextInputs Of(Product p) => new(
+        p.Price, p.Condition, p.SellerRating ?? double.NaN, p.SellerRatingCount, p.PhotoCount, p.ListingAgeDays, p.DistanceKm ?? double.NaN);
 }

@@ -14,9 +14,13 @@ public sealed record ContextStatistics
     /// <summary>Categories with fewer listings than this use the global median (a 1-listing median is noise).</summary>
     public const int MinCategoryCount = 5;
 
-    public static ContextStatistics FromCatalogue(IReadOnlyList<Product> products)
+    public static ContextStatistics FromCatalogue(IReadOnlyList<Product> products) =>
+        FromPrices(products.Select(p => (p.Category, p.Price)));
+
+    /// <summary>The statistics of a catalogue given as (category, price) per listing (a streamed catalogue).</summary>
+    public static ContextStatistics FromPrices(IEnumerable<(string? Category, double Price)> listings)
     {
-        var valid = products.Where(p => double.IsFinite(p.Price) && p.Price >= 0).ToList();
+        var valid = listings.Where(p => double.IsFinite(p.Price) && p.Price >= 0).ToList();
         double global = valid.Count == 0 ? 0 : Median(valid.Select(p => p.Price));
         var byCategory = valid.Where(p => !string.IsNullOrEmpty(p.Category))
             .GroupBy(p => p.Category!, StringComparer.Ordinal)

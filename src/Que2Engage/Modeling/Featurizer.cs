@@ -31,7 +31,6 @@ public sealed class Featurizer
 
     public ProductFeatures Product(Product p)
     {
-        string text = string.IsNullOrEmpty(p.Description) ? p.Title ?? "" : (p.Title ?? "") + " \n " + p.Description;
         var images = new List<float[]>();
         if (_config.ImageDim > 0)
         {
@@ -41,15 +40,24 @@ public sealed class Featurizer
                 if (v.Length != _config.ImageDim)
                     throw new InvalidInputException(
                         $"product '{p.ProductId}': image_embeddings has a vector of dim {v.Length}, the model expects {_config.ImageDim}");
-                if (images.Count < _config.MaxImages) images.Add(v.Select(x => float.IsFinite(x) ? x : 0f).ToArray());
+                if (images.Count < _config.MaxImages) images.Add(CleanImage(v));
             }
         }
-        return new ProductFeatures(
-            _tokenizer.Encode(text, _config.DocMaxTokens),
-            _trigrams.Hash(p.Title ?? ""),
-            ContextFeatures.Compute(p, _stats),
-            images.ToArray());
+        return new ProductFeatures(DocumentTokens(p), TitleTrigrams(p), ContextFeatures.Compute(p, _stats), images.ToArray());
     }
+
+    /// <summary>The document tower's token ids of a listing: title and description, cut to DocMaxTokens.</summary>
+    public int[] DocumentTokens(Product p)
+    {
+        string text = string.IsNullOrEmpty(p.Description) ? p.Title ?? "" : (p.Title ?? "") + " \n " + p.Description;
+        return _tokenizer.Encode(text, _config.DocMaxTokens);
+    }
+
+    /// <summary>The hashed character trigrams of a listing's title.</summary>
+    public int[] TitleTrigrams(Product p) => _trigrams.Hash(p.Title ?? "");
+
+    /// <summary>An image vector with non-finite values set to 0 (a bad value cannot make a NaN embedding).</summary>
+    public static float[] CleanImage(float[] v) => v.Select(x => float.IsFinite(x) ? x : 0f).ToArray();
 
     /// <summary>
     /// Query token ids are padded only to the batch's longest query, not to QueryMaxTokens: padded positions are

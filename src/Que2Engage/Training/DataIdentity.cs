@@ -25,25 +25,43 @@ public sealed record DataIdentity
 
     public static DataIdentity Of(IReadOnlyList<Product> products, IReadOnlyList<Impression> trainImpressions)
     {
-        var h = new XxHash128();
-        foreach (var p in products)
+        var h = new Hasher();
+        foreach (var p in products) h.Add(p);
+        foreach (var i in trainImpressions) h.Add(i);
+        return h.Result();
+    }
+
+    /// <summary>
+    /// The identity of rows seen one at a time (a streamed data set: <see cref="Cache.TrainingCacheBuilder"/>): every
+    /// product first, then every training impression; the same rows give the same identity as <see cref="Of"/>.
+    /// </summary>
+    public sealed class Hasher
+    {
+        private readonly XxHash128 _products = new(), _impressions = new();
+        private int _productCount, _impressionCount;
+
+        public void Add(Product p)
         {
-            Add(h, p.ProductId); Add(h, p.Title); Add(h, p.Description); Add(h, p.Category ?? "\0"); Add(h, p.Language);
-            Add(h, string.Create(CultureInfo.InvariantCulture,
+            var h = _products;
+            AddText(h, p.ProductId); AddText(h, p.Title); AddText(h, p.Description); AddText(h, p.Category ?? "\0"); AddText(h, p.Language);
+            AddText(h, string.Create(CultureInfo.InvariantCulture,
                 $"{p.Price:R}|{p.ConditionName}|{p.SellerRating:R}|{p.SellerRatingCount}|{p.PhotoCount}|{p.ListingAgeDays:R}|{p.DistanceKm:R}|{p.ImageEmbeddings.Length}"));
             foreach (var image in p.ImageEmbeddings) h.Append(MemoryMarshal.AsBytes(image.AsSpan()));
+            _productCount++;
         }
-        string productsHash = Text(h);
-        h = new XxHash128();
-        foreach (var i in trainImpressions)
+
+        public void Add(Impression i)
         {
-            Add(h, i.SessionId); Add(h, i.Query ?? "\0"); Add(h, i.ProductId);
-            Add(h, string.Create(CultureInfo.InvariantCulture, $"{i.Position}|{(i.Engaged ? 1 : 0)}"));
+            var h = _impressions;
+            AddText(h, i.SessionId); AddText(h, i.Query ?? "\0"); AddText(h, i.ProductId);
+            AddText(h, string.Create(CultureInfo.InvariantCulture, $"{i.Position}|{(i.Engaged ? 1 : 0)}"));
+            _impressionCount++;
         }
-        return new DataIdentity
+
+        public DataIdentity Result() => new()
         {
-            Products = products.Count, TrainImpressions = trainImpressions.Count,
-            ProductsHash = productsHash, ImpressionsHash = Text(h),
+            Products = _productCount, TrainImpressions = _impressionCount,
+            ProductsHash = Text(_products), ImpressionsHash = Text(_impressions),
         };
     }
 
@@ -66,10 +84,14 @@ public sealed record DataIdentity
                 "TrainingOptions.Resume");
     }
 
-    private static void Add(XxHash128 h, string s)
+    private static void AddText(XxHash128 h, string s)
     {
-        h.Append(Encoding.UTF8.GetBytes(s));
-        h.Append([0xFF]);   // a separator no UTF-8 text contains, so ("ab","c") and ("a","bc") differ
+        // Encoded into a stack buffer: this runs for every row of a log of tens of millions (TrainingCacheBuilder).
+        int max = Encoding.UTF8.GetMaxByteCount(s.Length) + 1;
+        Span<byte> buffer = max <= 1024 ? stackalloc byte[max] : new byte[max];
+        int n = Encoding.UTF8.GetBytes(s, buffer);
+        buffer[n] = 0xFF;   // a separator no UTF-8 text contains, so ("ab","c") and ("a","bc") differ
+        h.Append(buffer[..(n + 1)]);
     }
 
     private static string Text(XxHash128 h) => Common.FileChecksum.Prefix + Convert.ToHexStringLower(h.GetCurrentHash());

@@ -14,12 +14,10 @@ public sealed class StratifiedBatchSampler : IBatchSampler
     private readonly BatchSampler _other;
     private readonly double _fraction;
 
-    public StratifiedBatchSampler(IReadOnlyList<TrainingExample> examples, double engagedFraction, long seed)
+    public StratifiedBatchSampler(IExampleSource engaged, IExampleSource other, double engagedFraction, long seed)
     {
         if (!(engagedFraction > 0 && engagedFraction < 1))
             throw new InvalidInputException($"engaged fraction must be in (0, 1) (got {engagedFraction})");
-        var engaged = examples.Where(e => e.Engaged).ToList();
-        var other = examples.Where(e => !e.Engaged).ToList();
         if (engaged.Count == 0 || other.Count == 0)
             throw new InvalidInputException(
                 $"an engaged fraction needs both engaged and shown-not-engaged impressions (got {engaged.Count} engaged, {other.Count} not)");
@@ -27,6 +25,8 @@ public sealed class StratifiedBatchSampler : IBatchSampler
         _other = new BatchSampler(other, seed ^ 0x5EED_0F0E);
         _fraction = engagedFraction;
     }
+
+    public long Count => _engaged.Count + _other.Count;
 
     /// <summary>Shown-not-engaged examples added to <paramref name="batchSize"/> engaged ones (at least 1).</summary>
     public int OthersPerBatch(int batchSize) => Math.Max(1, (int)Math.Round(batchSize * (1 - _fraction) / _fraction));

@@ -2,6 +2,7 @@ using Que2Engage.Common;
 using System.Diagnostics;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
+using Que2Engage.Training.Cache;
 using Que2Engage.Training.Objectives;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -25,6 +26,11 @@ public static class Trainer
     /// </summary>
     public const int DefaultSteps = 400;
 
+    /// <summary>
+    /// Trains on rows already in memory: they are written to a temporary training set first (the same featurised,
+    /// memory-mapped form <c>train</c> builds beside a data directory), which is deleted afterwards. Impressions
+    /// without a query or naming a product missing from the catalogue are skipped.
+    /// </summary>
     /// <param name="profile">When given, receives the parameter count and each step's time per phase (bench train).</param>
     public static TrainingResult Train(IReadOnlyList<Product> products, IReadOnlyList<Impression> trainImpressions,
         TrainingOptions options, string modelDir, Action<TrainingProgress>? onProgress = null,
@@ -33,41 +39,58 @@ public static class Trainer
         options.Validate();
         if (products.Count == 0) throw new InvalidInputException("the catalogue has no products");
         if (trainImpressions.Count == 0) throw new InvalidInputException("there are no training impressions");
+        using var data = TrainingCache.FromRows(products, trainImpressions, FeaturizationConfig(options, modelDir));
+        return Train(data, options, modelDir, onProgress, ct, profile);
+    }
+
+    /// <summary>
+    /// The model configuration whose featurisation a training set for this run must have: the checkpoint's when the
+    /// run resumes one, else the options' (the image dimension, which comes from the data, does not matter here).
+    /// </summary>
+    public static ModelConfig FeaturizationConfig(TrainingOptions options, string modelDir) =>
+        (options.Resume ? CheckpointStore.TryRead(modelDir)?.Config : null) ?? options.BuildModelConfig(0);
+
+    /// <summary>Trains on a prepared training set (<see cref="TrainingCache.Open"/>): memory does not grow with its impressions.</summary>
+    /// <param name="profile">When given, receives the parameter count and each step's time per phase (bench train).</param>
+    public static TrainingResult Train(TrainingSet data, TrainingOptions options, string modelDir, Action<TrainingProgress>? onProgress = null,
+        CancellationToken ct = default, TrainingProfile? profile = null)
+    {
+        options.Validate();
+        if (data.Header.ValidProducts == 0) throw new InvalidInputException("the catalogue has no products");
+        if (data.Header.Data.TrainImpressions == 0) throw new InvalidInputException("there are no training impressions");
         TorchRuntime.Configure(options.Threads);
 
-        var productsById = new Dictionary<string, Product>(StringComparer.Ordinal);
-        foreach (var p in products) productsById.TryAdd(p.ProductId, p);
-        // Impressions naming products missing from the catalogue are skipped (and counted in the error below).
-        var usable = trainImpressions.Where(i => productsById.ContainsKey(i.ProductId) && i.Query is not null).ToList();
-        var examples = options.Objective.Examples(usable, options.Seed);
-        if (examples.Count < 2)
+        var sampler = SamplerOrNull(data, options);
+        if (sampler is null || sampler.Count < 2)
             throw new InvalidInputException(
-                $"only {examples.Count} usable training example(s) for the {options.Objective.Name} objective " +
-                $"({trainImpressions.Count - usable.Count} impression(s) name products missing from the catalogue)");
+                $"only {sampler?.Count ?? 0} usable training example(s) for the {options.Objective.Name} objective " +
+                $"({data.Header.UnusableImpressions} impression(s) name products missing from the catalogue)");
 
         Directory.CreateDirectory(modelDir);
         var resumeFrom = options.Resume ? CheckpointStore.TryRead(modelDir) : null;
-        var data = DataIdentity.Of(products, trainImpressions);
         ModelConfig config;
         ContextStatistics stats;
         if (resumeFrom is not null)
         {
             ResumeSettings.Check(resumeFrom, options, modelDir);
-            DataIdentity.Check(resumeFrom, data, modelDir);
+            DataIdentity.Check(resumeFrom, data.Data, modelDir);
             config = resumeFrom.Config;
             stats = resumeFrom.ContextStatistics;
         }
         else
         {
-            config = options.BuildModelConfig(ImageDimension(products));
-            stats = ContextStatistics.FromCatalogue(products);
+            config = options.BuildModelConfig(data.ImageDim);
+            stats = data.ContextStatistics;
         }
+        if (TrainingCache.FeaturizationOf(config) != data.Header.Featurization)
+            throw new Que2EngageException(
+                $"the training set at {data.Directory} was featurised for another tokenizer or length budget than this model's; open it with Trainer.FeaturizationConfig");
 
         TrainingMemory.Check(config, options.Objective);
         int batchSize = config.BatchSize;
         long examplesThisRun = 0;
         int totalSteps = options.Steps
-            ?? (options.Epochs is int e ? (int)Math.Max(1, (long)e * examples.Count / batchSize) : DefaultSteps);
+            ?? (options.Epochs is int e ? (int)Math.Max(1, (long)e * sampler.Count / batchSize) : DefaultSteps);
         int warmup = options.WarmupSteps ?? Math.Min(50, totalSteps / 10);
 
         torch.manual_seed(options.Seed);
@@ -93,13 +116,15 @@ public static class Trainer
         }
         int lastCheckpoint = step;
 
-        var sampler = options.Objective.Sampler(examples, options);
-        var productFeatures = new Dictionary<string, ProductFeatures>(StringComparer.Ordinal);
-        var queryFeatures = new Dictionary<string, QueryFeatures>(StringComparer.Ordinal);
-        ProductFeatures Doc(string id) =>
-            productFeatures.TryGetValue(id, out var f) ? f : productFeatures[id] = model.Featurizer.Product(productsById[id]);
-        QueryFeatures Query(string q) =>
-            queryFeatures.TryGetValue(q, out var f) ? f : queryFeatures[q] = model.Featurizer.Query(q);
+        var products = data.Products(config, stats);
+        // Each step's batch is drawn and read on a worker while the step before it runs (BatchPrefetcher).
+        PreparedBatch Prepare(long at)
+        {
+            var examples = sampler.Batch(at, batchSize);
+            return new PreparedBatch(at, examples,
+                [.. examples.Select(x => data.Query(x.Query))], [.. examples.Select(x => products[x.Product])]);
+        }
+        using var prefetcher = new BatchPrefetcher(Prepare);
 
         using var metrics = new MetricsLog(modelDir, step);
         var clock = Stopwatch.StartNew();
@@ -110,7 +135,7 @@ public static class Trainer
         {
             Step = step, Position = position, Seed = options.Seed, Objective = options.Objective, Config = config,
             ContextStatistics = stats, WeightsFile = "", OptimizerFile = "", LossCurve = [.. lossCurve],
-            Settings = ResumeSettings.Of(options), Data = data,
+            Settings = ResumeSettings.Of(options), Data = data.Data,
         };
 
         while (step < totalSteps)
@@ -125,7 +150,8 @@ public static class Trainer
             for (int g = 0; g < optimizerGroups.Count; g++) optimizerGroups[g].LearningRate = parameterGroups[g].LearningRate * warm;
             profile?.End(TrainingPhase.Other);
 
-            var batch = sampler.Batch(position, batchSize);
+            var prepared = prefetcher.Take(position, next < totalSteps ? position + batchSize : null);
+            var batch = prepared.Examples;
             profile?.End(TrainingPhase.Data);
             double loss;
             double? lossRel = null, lossEng = null;
@@ -134,15 +160,14 @@ public static class Trainer
                 torch.manual_seed(StepSeed(options.Seed, next));
                 optimizer.zero_grad();
                 profile?.End(TrainingPhase.Optimizer);
-                var queryBatch = batch.Select(x => Query(x.Query)).ToList();
-                var docBatch = batch.Select(x => Doc(x.ProductId)).ToList();
-                profile?.End(TrainingPhase.Data);
-                var q = model.EncodeQueries(queryBatch);
-                var (d, prior) = model.EncodeDocumentsWithPrior(docBatch);
-                var sameQuery = ObjectiveBatch.CollisionMask(batch.Select(x => x.Query).ToList(), batch.Select(x => x.Query).ToList());
-                var sameProduct = ObjectiveBatch.CollisionMask(batch.Select(x => x.ProductId).ToList(), batch.Select(x => x.ProductId).ToList());
+                var q = model.EncodeQueries(prepared.Queries);
+                var (d, prior) = model.EncodeDocumentsWithPrior(prepared.Documents);
+                var queryIds = batch.Select(x => x.Query).ToList();
+                var productIds = batch.Select(x => x.Product).ToList();
+                var sameQuery = ObjectiveBatch.CollisionMask(queryIds, queryIds);
+                var sameProduct = ObjectiveBatch.CollisionMask(productIds, productIds);
                 var exclude = sameQuery.logical_or(sameProduct).logical_and(eye(batch.Count, dtype: ScalarType.Bool).logical_not());
-                var parts = options.Objective.Loss(new ObjectiveBatch(batch, model, options, q, d, prior, exclude, Doc));
+                var parts = options.Objective.Loss(new ObjectiveBatch(batch, model, options, q, d, prior, exclude, p => products[p]));
                 var total = parts.Total;
                 lossRel = parts.Relevance?.item<float>();
                 lossEng = parts.Engagement?.item<float>();
@@ -202,6 +227,13 @@ public static class Trainer
             foreach (var v in p.ImageEmbeddings ?? [])
                 if (v is { Length: > 0 }) return v.Length;
         return 0;
+    }
+
+    /// <summary>The objective's sampler, or null when a stream it needs is empty.</summary>
+    private static IBatchSampler? SamplerOrNull(TrainingSet data, TrainingOptions options)
+    {
+        try { return options.Objective.Sampler(data, options); }
+        catch (NoExamplesException) { return null; }
     }
 
     private static long StepSeed(int seed, int step) => unchecked((long)(SplitMix64.For(seed, step).Next() >> 1));

@@ -55,23 +55,25 @@ public sealed class RecommendedRecipeTests : IDisposable
     [Fact]
     public void StratifiedBatchesHoldTheRequestedShareAndAreRepeatable()
     {
-        var examples = Enumerable.Range(0, 100).Select(i => new TrainingExample($"q{i}", $"p{i}", Engaged: i % 5 == 0)).ToList();
-        var sampler = new StratifiedBatchSampler(examples, 0.5, seed: 3);
-        var seen = new HashSet<string>();
+        var examples = Enumerable.Range(0, 100).Select(i => new TrainingExample(i, i, Engaged: i % 5 == 0)).ToList();
+        var engaged = new ExampleList([.. examples.Where(e => e.Engaged)]);
+        var other = new ExampleList([.. examples.Where(e => !e.Engaged)]);
+        var sampler = new StratifiedBatchSampler(engaged, other, 0.5, seed: 3);
+        var seen = new HashSet<int>();
         for (int step = 0; step < 5; step++)
         {
             // --batch engaged pairs, plus as many shown-not-engaged ones at f = 0.5.
             var batch = sampler.Batch(step * 16L, 16);
             Assert.Equal(32, batch.Count);
             Assert.Equal(16, batch.Count(e => e.Engaged));
-            foreach (var e in batch.Where(e => e.Engaged)) seen.Add(e.ProductId);
+            foreach (var e in batch.Where(e => e.Engaged)) seen.Add(e.Product);
         }
         // 20 engaged examples, 80 engaged draws: every engaged example was visited (each stream is a permutation per epoch).
         Assert.Equal(20, seen.Count);
-        Assert.Equal(sampler.Batch(48, 16).Select(e => e.ProductId), new StratifiedBatchSampler(examples, 0.5, 3).Batch(48, 16).Select(e => e.ProductId));
-        Assert.Equal(16 + 48, new StratifiedBatchSampler(examples, 0.25, 3).Batch(0, 16).Count);
-        Assert.Throws<InvalidInputException>(() => new StratifiedBatchSampler(examples.Where(e => e.Engaged).ToList(), 0.5, 1));
-        Assert.Throws<InvalidInputException>(() => new StratifiedBatchSampler(examples, 1.0, 1));
+        Assert.Equal(sampler.Batch(48, 16).Select(e => e.Product), new StratifiedBatchSampler(engaged, other, 0.5, 3).Batch(48, 16).Select(e => e.Product));
+        Assert.Equal(16 + 48, new StratifiedBatchSampler(engaged, other, 0.25, 3).Batch(0, 16).Count);
+        Assert.Throws<InvalidInputException>(() => new StratifiedBatchSampler(engaged, new ExampleList([]), 0.5, 1));
+        Assert.Throws<InvalidInputException>(() => new StratifiedBatchSampler(engaged, other, 1.0, 1));
     }
 
     [Fact]

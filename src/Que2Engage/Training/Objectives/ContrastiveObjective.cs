@@ -1,4 +1,4 @@
-using Que2Engage.Data;
+using Que2Engage.Training.Cache;
 using Que2Engage.Training.Losses;
 
 namespace Que2Engage.Training.Objectives;
@@ -8,8 +8,7 @@ public sealed class ContrastiveObjective : ITrainingObjective
 {
     public string Name => "contrastive";
 
-    public IReadOnlyList<TrainingExample> Examples(IReadOnlyList<Impression> impressions, long seed) =>
-        [.. impressions.Where(i => i.Engaged).Select(i => new TrainingExample(i.Query, i.ProductId, true))];
+    public IBatchSampler Sampler(TrainingSet data, TrainingOptions options) => new BatchSampler(data.EngagedImpressions, options.Seed);
 
     public ObjectiveLoss Loss(ObjectiveBatch b) => new(ContrastiveLoss.Compute(b.Queries, b.Documents, b.Scale, b.Exclude));
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Que2Engage.Data;
+using Que2Engage.Training.Cache;
 using Que2Engage.Modeling;
 using static TorchSharp.torch;
 
@@ -18,11 +18,8 @@ public interface ITrainingObjective
     /// <summary>Documents the towers encode per example (the memory bound, <see cref="TrainingMemory"/>).</summary>
     int DocumentsPerExample => 1;
 
-    /// <summary>The examples of <paramref name="impressions"/> (every one has a query and a catalogue product).</summary>
-    IReadOnlyList<TrainingExample> Examples(IReadOnlyList<Impression> impressions, long seed);
-
-    /// <summary>The seeded stream of batches over <paramref name="examples"/>.</summary>
-    IBatchSampler Sampler(IReadOnlyList<TrainingExample> examples, TrainingOptions options) => new BatchSampler(examples, options.Seed);
+    /// <summary>The seeded stream of this objective's batches over a training set (which rows, how they are mixed).</summary>
+    IBatchSampler Sampler(TrainingSet data, TrainingOptions options);
 
     /// <summary>The loss of one encoded batch (called inside the step's dispose scope, after the shared encoding).</summary>
     ObjectiveLoss Loss(ObjectiveBatch batch);
@@ -34,22 +31,16 @@ public sealed record ObjectiveLoss(Tensor Total, Tensor? Relevance = null, Tenso
 /// <summary>
 /// A batch as the trainer encoded it for every objective: the query and document embeddings (B×D), the documents'
 /// engagement prior (when the model has one), and <paramref name="Exclude"/> (B×B, true = the off-diagonal pair is
-/// the same query text or the same product, so no real negative). <paramref name="Document"/> featurizes a product id
-/// (cached), for objectives that encode more documents.
+/// the same query text or the same product, so no real negative). <paramref name="Document"/> gives a product's model
+/// inputs by ordinal, for objectives that encode more documents.
 /// </summary>
 public sealed record ObjectiveBatch(IReadOnlyList<TrainingExample> Examples, TwoTowerModel Model, TrainingOptions Options,
-    Tensor Queries, Tensor Documents, Tensor? Prior, Tensor Exclude, Func<string, ProductFeatures> Document)
+    Tensor Queries, Tensor Documents, Tensor? Prior, Tensor Exclude, Func<int, ProductFeatures> Document)
 {
     /// <summary>s: the logit scale of every objective.</summary>
     public double Scale => Model.Config.Scale;
 
-    /// <summary>rows.Count × cols.Count bool: rows[i] == cols[j].</summary>
-    public static Tensor CollisionMask(IReadOnlyList<string> rows, IReadOnlyList<string> cols)
-    {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        long Id(string s) => ids.TryGetValue(s, out var v) ? v : ids[s] = ids.Count;
-        var r = tensor(rows.Select(Id).ToArray());
-        var c = tensor(cols.Select(Id).ToArray());
-        return r.unsqueeze(1).eq(c.unsqueeze(0));
-    }
+    /// <summary>rows.Count × cols.Count bool: rows[i] == cols[j] (ordinals: the same query text, the same product).</summary>
+    public static Tensor CollisionMask(IReadOnlyList<int> rows, IReadOnlyList<int> cols) =>
+        tensor(rows.ToArray()).unsqueeze(1).eq(tensor(cols.ToArray()).unsqueeze(0));
 }

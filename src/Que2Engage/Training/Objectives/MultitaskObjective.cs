@@ -1,4 +1,4 @@
-using Que2Engage.Data;
+using Que2Engage.Training.Cache;
 using Que2Engage.Training.Losses;
 using static TorchSharp.torch;
 
@@ -13,13 +13,10 @@ public sealed class MultitaskObjective : ITrainingObjective
 {
     public string Name => "multitask";
 
-    public IReadOnlyList<TrainingExample> Examples(IReadOnlyList<Impression> impressions, long seed) =>
-        [.. impressions.Select(i => new TrainingExample(i.Query, i.ProductId, i.Engaged))];
-
-    public IBatchSampler Sampler(IReadOnlyList<TrainingExample> examples, TrainingOptions options) =>
+    public IBatchSampler Sampler(TrainingSet data, TrainingOptions options) =>
         options.EngagedFraction is double fraction
-            ? new StratifiedBatchSampler(examples, fraction, options.Seed)
-            : new BatchSampler(examples, options.Seed);
+            ? new StratifiedBatchSampler(data.EngagedImpressions, data.OtherImpressions, fraction, options.Seed)
+            : new BatchSampler(data.AllImpressions, options.Seed);
 
     public ObjectiveLoss Loss(ObjectiveBatch b)
     {
