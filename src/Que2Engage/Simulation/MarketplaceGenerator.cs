@@ -7,7 +7,9 @@ namespace Que2Engage.Simulation;
 /// <summary>
 /// Generates a simulated marketplace into a data directory (DESIGN §2–3): products, train/eval impressions, eval
 /// relevance ratings and world.json. Deterministic: same settings → byte-identical files. Products are streamed
-/// (only ≈ 10 bytes of hidden truth per product stay in memory), so catalog size is bounded by disk, not RAM.
+/// (only ≈ 10 bytes of hidden truth per product stay in memory), so catalog size is bounded by disk, not RAM; the
+/// impression log is simulated and written in chunks of <see cref="GenerationOptions.SessionsPerChunk"/> sessions, so
+/// its memory does not grow with the number of sessions.
 /// Atomic: everything is written into a hidden staging sibling (<see cref="StagingDirectory"/>) that is renamed to
 /// the output directory only when complete, so a killed run leaves no partial data directory. An existing data
 /// directory is replaced only with <see cref="GenerationOptions.Overwrite"/>.
