@@ -16,6 +16,15 @@ public sealed record GenerationOptions
 
     /// <summary>Called for every shown product with the probability the searcher's draw used (inspection, tests).</summary>
     public Action<SampledImpression>? OnImpression { get; init; }
+
+    /// <summary>
+    /// Sessions simulated and held in memory at once (see <see cref="MarketplaceGenerator"/>): bounds the memory of the
+    /// impression log. The files are identical for any value; only memory and time change. Not a CLI flag.
+    /// </summary>
+    public int SessionsPerChunk { get; init; } = DefaultSessionsPerChunk;
+
+    /// <summary>Default <see cref="SessionsPerChunk"/>: ≈ 12.5 MB of chunk arrays at 10 shown per session.</summary>
+    public const int DefaultSessionsPerChunk = 250_000;
 }
 
 /// <summary>What a generation run wrote.</summary>

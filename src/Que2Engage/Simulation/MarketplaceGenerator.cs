@@ -7,7 +7,9 @@ namespace Que2Engage.Simulation;
 /// <summary>
 /// Generates a simulated marketplace into a data directory (DESIGN §2–3): products, train/eval impressions, eval
 /// relevance ratings and world.json. Deterministic: same settings → byte-identical files. Products are streamed
-/// (only ≈ 10 bytes of hidden truth per product stay in memory), so catalog size is bounded by disk, not RAM.
+/// (only ≈ 10 bytes of hidden truth per product stay in memory), so catalog size is bounded by disk, not RAM; the
+/// impression log is simulated and written in chunks of <see cref="GenerationOptions.SessionsPerChunk"/> sessions, so
+/// its memory does not grow with the number of sessions.
 /// Atomic: everything is written into a hidden staging sibling (<see cref="StagingDirectory"/>) that is renamed to
 /// the output directory only when complete, so a killed run leaves no partial data directory. An existing data
 /// directory is replaced only with <see cref="GenerationOptions.Overwrite"/>.
@@ -79,14 +81,20 @@ public static class MarketplaceGenerator
         var queries = QuerySynthesizer.Create(settings, taxonomy, catalog);
         progress?.Report(new("queries", queries.Count, settings.Queries));
 
-        // 3. Sessions.
+        // 3. Sessions, simulated and written in chunks of sessions in session order. Why chunks: holding the whole log
+        //    (query per session, product and engaged flag per impression, sessions grouped by query) grew with it,
+        //    ≈ 300 MB at 3.8M sessions before a row was written; a chunk's arrays bound that memory by the chunk size.
+        //    The output is identical for any chunk size: each session has its own random stream
+        //    (SimRandom.For(seed, "session", s)), the query draw is one stream kept across chunks, and rows are
+        //    written in session order. The cost is one candidate-pool scan per query per chunk instead of per query.
         var simulator = new SessionSimulator(settings, taxonomy, catalog, queries);
         int k = settings.ShownPerSession;
-        var sessionQuery = simulator.DrawSessionQueries();
-        var shown = new int[sessionQuery.Length * k];
+        int chunk = Math.Max(1, Math.Min(options.SessionsPerChunk, settings.Sessions));
+        var draw = simulator.SessionQueries();
+        var sessionQuery = new int[chunk];
+        var shown = new int[chunk * k];
         var engaged = new bool[shown.Length];
         var sessionProgress = progress is null ? null : new InlineProgress<long>(d => progress.Report(new("sessions", d, settings.Sessions)));
-        simulator.Simulate(sessionQuery, shown, engaged, sessionProgress, options.OnImpression);
 
         var shownByRelevance = new long[3];
         long engagedCount = 0;
@@ -94,19 +102,26 @@ public static class MarketplaceGenerator
         using (var train = DataWriters.Impressions(trainPath))
         using (var eval = DataWriters.Impressions(evalPath))
         {
-            for (int s = 0; s < sessionQuery.Length; s++)
+            if (settings.Sessions == 0) simulator.Simulate(sessionQuery, shown, engaged, sessionProgress, options.OnImpression, 0, 0);
+            for (int first = 0; first < settings.Sessions; first += chunk)
             {
-                var q = queries[sessionQuery[s]];
-                var target = q.IsEval ? eval : train;
-                if (q.IsEval) evalSessions++; else trainSessions++;
-                string sessionId = $"s{s:D7}";
-                for (int pos = 1; pos <= k; pos++)
+                int count = Math.Min(chunk, settings.Sessions - first);
+                for (int i = 0; i < count; i++) sessionQuery[i] = draw.Next();
+                simulator.Simulate(sessionQuery, shown, engaged, sessionProgress, options.OnImpression, first, count);
+                for (int i = 0; i < count; i++)
                 {
-                    int p = shown[s * k + pos - 1];
-                    bool e = engaged[s * k + pos - 1];
-                    target.Write(new Impression(sessionId, q.Text, ProductSynthesizer.ProductId(p), pos, e));
-                    shownByRelevance[RelevanceRule.Rate(q.Intent, catalog.Traits(p))]++;
-                    if (e) engagedCount++;
+                    var q = queries[sessionQuery[i]];
+                    var target = q.IsEval ? eval : train;
+                    if (q.IsEval) evalSessions++; else trainSessions++;
+                    string sessionId = $"s{first + i:D7}";
+                    for (int pos = 1; pos <= k; pos++)
+                    {
+                        int p = shown[i * k + pos - 1];
+                        bool e = engaged[i * k + pos - 1];
+                        target.Write(new Impression(sessionId, q.Text, ProductSynthesizer.ProductId(p), pos, e));
+                        shownByRelevance[RelevanceRule.Rate(q.Intent, catalog.Traits(p))]++;
+                        if (e) engagedCount++;
+                    }
                 }
             }
         }
@@ -140,7 +155,7 @@ public static class MarketplaceGenerator
             EvalQueries = evalQueries,
             TrainSessions = trainSessions,
             EvalSessions = evalSessions,
-            Impressions = shown.Length,
+            Impressions = (long)settings.Sessions * k,
             Engaged = engagedCount,
             ShownByRelevance = shownByRelevance,
             RatedByRelevance = ratedByRelevance,

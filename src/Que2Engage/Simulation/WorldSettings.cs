@@ -65,10 +65,13 @@ public sealed record WorldSettings
                 $"unknown language '{l}' (known: {string.Join(", ", Simulation.Languages.Codes)}).");
         Require(Languages.Distinct().Count() == Languages.Count, "languages must not repeat.");
         // Sizes against memory, before anything is allocated: per product ≈ 15 bytes of hidden truth and category lists,
-        // per shown impression 5 bytes (product ordinal + engaged flag), per query a few hundred bytes of text and pools.
+        // per shown impression of one chunk of sessions 5 bytes (product ordinal + engaged flag; the log is simulated in
+        // chunks, MarketplaceGenerator), per query a few hundred bytes of text and pools. The impression count stays
+        // within one array's bound (as when the whole log was held at once).
         Common.MemoryBudget.RequireArray(Products, $"WorldSettings.Products {Products}", "generate a smaller catalog", "WorldSettings.Products");
         Common.MemoryBudget.RequireArray((long)Sessions * ShownPerSession, $"WorldSettings.Sessions {Sessions}", "generate fewer sessions", "WorldSettings.Sessions");
-        Common.MemoryBudget.Require(15.0 * Products + 5.0 * Sessions * ShownPerSession + 256.0 * Queries,
+        double chunkSessions = Math.Min(Sessions, GenerationOptions.DefaultSessionsPerChunk);
+        Common.MemoryBudget.Require(15.0 * Products + 5.0 * chunkSessions * ShownPerSession + 256.0 * Queries,
             $"WorldSettings.Products {Products} WorldSettings.Sessions {Sessions} WorldSettings.Queries {Queries}", "generate a smaller marketplace",
             "WorldSettings.Products", "WorldSettings.Sessions", "WorldSettings.Queries");
     }
