@@ -135,7 +135,7 @@ public sealed class TrainingCacheTests : IDisposable
         Assert.Equal(world.Train.Count, Rows());
         Assert.Contains("built", notes[^1]);
         Assert.Equal(world.Train.Count, Rows());
-        Assert.Contains("built before, checked", notes[^1]);
+        Assert.Contains("built before; data and cache checked", notes[^1]);
         string dir = TrainingCache.DirectoryFor(data, Config(0));
 
         // Stale: the log changed.
