@@ -220,15 +220,6 @@ public static class Trainer
         return new TrainingResult(step, lossCurve.Count > 0 ? lossCurve[^1] : double.NaN, lossCurve, examplesPerSecond, runTime);
     }
 
-    /// <summary>The image-embedding dimension of the catalogue (0 when no product has an image).</summary>
-    public static int ImageDimension(IReadOnlyList<Product> products)
-    {
-        foreach (var p in products)
-            foreach (var v in p.ImageEmbeddings ?? [])
-                if (v is { Length: > 0 }) return v.Length;
-        return 0;
-    }
-
     /// <summary>The objective's sampler, or null when a stream it needs is empty.</summary>
     private static IBatchSampler? SamplerOrNull(TrainingSet data, TrainingOptions options)
     {

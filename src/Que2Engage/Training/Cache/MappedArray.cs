@@ -50,14 +50,6 @@ public sealed unsafe class MappedArray<T> : IDisposable where T : unmanaged
     }
 
 
-    /// <summary>Feeds every byte of the file to <paramref name="consume"/> in chunks of at most 1 GiB.</summary>
-    public void ForEachChunk(Action<ReadOnlySpan<byte>> consume)
-    {
-        long bytes = Length * sizeof(T);
-        for (long at = 0; at < bytes; at += 1 << 30)
-            consume(new ReadOnlySpan<byte>(_base + at, (int)Math.Min(1 << 30, bytes - at)));
-    }
-
     public void Dispose()
     {
         if (_view is not null)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Que2Engage.Common;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
@@ -23,14 +22,6 @@ namespace Que2Engage.Training.Cache;
 public static class TrainingCache
 {
     public const string DirectoryName = DataFiles.TrainingCacheDirectory;
-
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 
     /// <summary>
     /// What the cached token and trigram ids depend on: the tokenizer settings and the two length budgets (the image
@@ -87,7 +78,7 @@ public static class TrainingCache
                 else if (header.Lenient && !read.Lenient && header.SkippedRows.Values.Sum() > 0) why = "it was built with --lenient and skipped rows";
                 else
                 {
-                    var set = TrainingSet.Open(target);
+                    var set = TrainingSet.Open(target, header);
                     log?.Invoke($"training cache: {target} (built before; data and cache checked in {clock.Elapsed.TotalSeconds:F1} s)");
                     return set;
                 }

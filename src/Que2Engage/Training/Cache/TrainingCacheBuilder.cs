@@ -205,7 +205,7 @@ public sealed class TrainingCacheBuilder : IDisposable
             Sections = sections,
         };
         Common.AtomicFile.WriteAllText(Path.Combine(_dir, TrainingCacheHeader.FileName),
-            System.Text.Json.JsonSerializer.Serialize(header, TrainingCache.Json));
+            System.Text.Json.JsonSerializer.Serialize(header, ModelStore.Json));
         return header;
     }
 

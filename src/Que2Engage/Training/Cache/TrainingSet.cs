@@ -79,9 +79,11 @@ public sealed class TrainingSet : IDisposable
     /// and compared with cache.json first. Any inconsistency is an <see cref="InvalidDataException"/> naming the file
     /// (the caller rebuilds the cache; a damaged cache is never trained on).
     /// </summary>
-    public static TrainingSet Open(string dir, bool verify = true)
+    public static TrainingSet Open(string dir, bool verify = true) => Open(dir, ReadHeader(dir), verify);
+
+    /// <summary>Opens the cache in <paramref name="dir"/> whose cache.json the caller already read (<see cref="ReadHeader"/>).</summary>
+    public static TrainingSet Open(string dir, TrainingCacheHeader header, bool verify = true)
     {
-        var header = ReadHeader(dir);
         var set = new TrainingSet(dir, header);
         try
         {
@@ -101,7 +103,7 @@ public sealed class TrainingSet : IDisposable
         string path = Path.Combine(dir, TrainingCacheHeader.FileName);
         if (!File.Exists(path)) throw new InvalidDataException($"{path}: not found (the cache was never finished)");
         TrainingCacheHeader? header;
-        try { header = JsonSerializer.Deserialize<TrainingCacheHeader>(File.ReadAllText(path), TrainingCache.Json); }
+        try { header = JsonSerializer.Deserialize<TrainingCacheHeader>(File.ReadAllText(path), ModelStore.Json); }
         catch (JsonException e) { throw new InvalidDataException($"{path}: unreadable ({e.Message})"); }
         if (header is null || header.Format != TrainingCacheHeader.FormatName)
             throw new InvalidDataException($"{path}: not a training cache");
