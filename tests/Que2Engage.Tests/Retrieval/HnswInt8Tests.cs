@@ -120,10 +120,14 @@ public class HnswInt8Tests : IDisposable
                 Assert.Equal(links.Length, links.Distinct().Count());
             }
         }
-        foreach (int ef in new[] { 10, 40 })
+        // The two-thread graph depends on how the threads interleave, so its recall is a draw like another seed's. On this
+        // data the one-thread build's recall spans 4 points across seeds at ef 10 and 1.5 at ef 40, and the two-thread
+        // build of the same seed lands within 1.1 points of it (12 seeds measured); a 1-point bound failed in CI at
+        // 0.880 against 0.870. So: no worse than 2.5 points, and an absolute floor that a broken graph cannot reach.
+        foreach (var (ef, floor) in new[] { (10, 0.50), (40, 0.82) })
         {
             double s = Recall(serial, data, queries, ef), p = Recall(parallel, data, queries, ef);
-            Assert.True(Math.Abs(s - p) <= 0.01, $"ef {ef}: 1 thread {s:F4}, 2 threads {p:F4}");
+            Assert.True(p >= s - 0.025 && p >= floor, $"ef {ef}: 1 thread {s:F4}, 2 threads {p:F4} (floor {floor})");
         }
         // The parallel graph is saved and validated like any other.
         var path = Path.Combine(_dir, "p.idx");
