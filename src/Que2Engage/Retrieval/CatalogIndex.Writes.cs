@@ -225,23 +225,19 @@ public sealed partial class CatalogIndex
         _compactionSeq = _seq;
         _compactionCancel = new CancellationTokenSource();
         var token = _compactionCancel.Token;
-        var hnsw = state.Vectors as HnswIndex;
-        var manifest = Manifest;
-        _compaction = Task.Run(() => WriteGeneration(Directory, manifest, hnsw, entries, vectors, token), token);
+        var template = state.Vectors;
+        _compaction = Task.Run(() => WriteGeneration(Directory, template, entries, vectors, token), token);
         _compaction.ContinueWith(_ => _queue!.Writer.TryWrite(new Pending(PendingKind.CompactionReady)), TaskScheduler.Default);
     }
 
     /// <summary>Builds the compacted generation (vectors re-inserted in ordinal order, lexical and records rewritten) in a temp sibling.</summary>
-    private static string WriteGeneration(string target, IndexManifest manifest, HnswIndex? template, List<CatalogEntry> entries,
+    private static string WriteGeneration(string target, IVectorIndex template, List<CatalogEntry> entries,
         List<float[]> vectors, CancellationToken token)
     {
         var temp = StagingDirectory.Create(target, "checkpoint");
         try
         {
-            int dim = manifest.Dimension;
-            IVectorIndex index = template is null
-                ? new FlatIndex(dim, Math.Max(1, vectors.Count))
-                : new HnswIndex(dim, template.Options, Math.Max(1, vectors.Count));
+            var index = template.CreateEmpty(Math.Max(1, vectors.Count));
             for (int i = 0; i < vectors.Count; i++)
             {
                 if ((i & 255) == 0) token.ThrowIfCancellationRequested();

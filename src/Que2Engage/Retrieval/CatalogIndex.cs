@@ -244,7 +244,7 @@ public sealed partial class CatalogIndex : IDisposable
                 HnswM = options.Kind == VectorIndexKind.Hnsw ? options.M : null,
                 HnswEfConstruction = options.Kind == VectorIndexKind.Hnsw ? options.EfConstruction : null,
                 HnswSeed = options.Kind == VectorIndexKind.Hnsw ? options.Seed : null,
-                Quantization = vectors is HnswIndex { Quantization: VectorQuantization.Int8 } ? "int8" : null,
+                Quantization = vectors.Quantization == VectorQuantization.Int8 ? "int8" : null,
                 FilterFields = true,
                 EmbedSeconds = embedSeconds,
                 IndexSeconds = indexSeconds,
@@ -308,8 +308,8 @@ public sealed partial class CatalogIndex : IDisposable
 
     /// <summary>
     /// Embeds every product (batches of <paramref name="batchSize"/>; libtorch uses its intra-op threads inside each
-    /// batch) into one row-major block, then inserts the block: an HNSW graph on <paramref name="threads"/> threads
-    /// (<see cref="HnswIndex.AddRows"/>, which also fits an int8 quantiser), a flat index row by row.
+    /// batch) into one row-major block, then inserts the block with <see cref="IVectorIndex.AddRows"/> (an HNSW graph on
+    /// <paramref name="threads"/> threads, which also fits an int8 quantiser; a flat index row by row).
     /// </summary>
     private static (double EmbedSeconds, double IndexSeconds) EmbedInto(IVectorIndex vectors, IReadOnlyList<Product> products,
         IEmbeddingModel model, int batchSize, int threads, Action<IndexBuildProgress>? progress)
@@ -333,16 +333,8 @@ public sealed partial class CatalogIndex : IDisposable
         }
         double embedSeconds = embedClock.Elapsed.TotalSeconds;
         var indexClock = Stopwatch.StartNew();
-        if (vectors is HnswIndex hnsw)
-        {
-            hnsw.AddRows(rows, threads, done => progress?.Invoke(
-                new IndexBuildProgress(done, total, done / Math.Max(1e-9, indexClock.Elapsed.TotalSeconds), IndexBuildPhase.Indexing)));
-        }
-        else
-        {
-            for (int i = 0; i < total; i++) vectors.Add(rows.AsSpan(i * dim, dim));
-            progress?.Invoke(new IndexBuildProgress(total, total, total / Math.Max(1e-9, indexClock.Elapsed.TotalSeconds), IndexBuildPhase.Indexing));
-        }
+        vectors.AddRows(rows, threads, done => progress?.Invoke(
+            new IndexBuildProgress(done, total, done / Math.Max(1e-9, indexClock.Elapsed.TotalSeconds), IndexBuildPhase.Indexing)));
         return (embedSeconds, indexClock.Elapsed.TotalSeconds);
     }
 

@@ -56,6 +56,16 @@ public sealed class VectorIndexKind
     public IVectorIndex Create(int dimension, IndexBuildOptions? options = null, int initialCapacity = 1024) =>
         _create(dimension, options ?? new IndexBuildOptions(), initialCapacity);
 
+    /// <summary>An index of this kind over copies of <paramref name="rows"/> (at least one, all of one dimension), in order.</summary>
+    public IVectorIndex Of(IReadOnlyList<float[]> rows, IndexBuildOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0) throw new InvalidInputException("There are no vectors to index.");
+        var index = Create(rows[0].Length, options, rows.Count);
+        index.AddRange(rows);
+        return index;
+    }
+
     public override string ToString() => Name;
 
     /// <summary>The kind named <paramref name="text"/> (case and surrounding blanks ignored).</summary>
