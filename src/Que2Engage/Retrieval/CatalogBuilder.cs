@@ -34,7 +34,7 @@ internal static class CatalogBuilder
             ProductStore.Write(Path.Combine(temp, IndexManifest.ProductsFile), products.Select(CatalogEntry.From));
             File.Create(Path.Combine(temp, IndexManifest.WriteLogFile)).Dispose();
             var now = DateTime.UtcNow;
-            var manifest = new IndexManifest
+            var manifest = options.Kind.Describe(new IndexManifest
             {
                 CreatedUtc = now,
                 UpdatedUtc = now,
@@ -44,14 +44,11 @@ internal static class CatalogBuilder
                 ExtraCoordinates = model.ExtraCoordinates,
                 Products = products.Count,
                 VectorKind = vectors.Kind,
-                HnswM = options.Kind == VectorIndexKind.Hnsw ? options.M : null,
-                HnswEfConstruction = options.Kind == VectorIndexKind.Hnsw ? options.EfConstruction : null,
-                HnswSeed = options.Kind == VectorIndexKind.Hnsw ? options.Seed : null,
                 Quantization = vectors.Quantization == VectorQuantization.Int8 ? "int8" : null,
                 FilterFields = true,
                 EmbedSeconds = embedSeconds,
                 IndexSeconds = indexSeconds,
-            };
+            }, options);
             manifest.Write(temp);
             StagingDirectory.Publish(temp, target);
             return manifest;
