@@ -18,7 +18,7 @@ public sealed record EvaluationOptions
     public int BatchSize { get; init; } = 512;
 
     /// <summary>Builds the vector index searched over the (normalised) catalogue embeddings, in catalogue order; null =
-    /// exact brute-force top-k (<see cref="FlatIndex"/>'s batch search).</summary>
+    /// exact brute-force top-k (<see cref="VectorIndexKind.Flat"/>'s batch search).</summary>
     public Func<float[][], IVectorIndex>? SearchFactory { get; init; }
 
     /// <summary>

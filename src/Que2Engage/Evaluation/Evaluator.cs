@@ -32,7 +32,7 @@ public static class Evaluator
         float[][] productVectors = embedder.Products(products);
         List<string> distinctQueries = DistinctQueries(evalImpressions, relevance);
         float[][] queryVectorList = embedder.Queries(distinctQueries);
-        var search = options.SearchFactory?.Invoke(productVectors) ?? FlatIndex.Of(productVectors);
+        var search = options.SearchFactory?.Invoke(productVectors) ?? VectorIndexKind.Flat.Of(productVectors);
 
         Dictionary<string, float[]> ByQuery(float[][] queryRows)
         {

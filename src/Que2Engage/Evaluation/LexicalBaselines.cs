@@ -37,7 +37,7 @@ public static class LexicalBaselines
         {
             LexicalIndex.Write(dir, products.Select((p, i) => (i, p)));
             using var index = LexicalIndex.Open(dir);
-            var search = FlatIndex.Of(productVectors);
+            var search = VectorIndexKind.Flat.Of(productVectors);
             foreach (var group in byQuery)
             {
                 var lexical = index.Search(group.Key, depth);

@@ -21,14 +21,7 @@ public sealed class FlatIndex : IVectorIndex
     private FlatIndex(VectorStore store) => _store = store;
 
     /// <summary>A flat index over copies of <paramref name="rows"/> (at least one, all of one dimension).</summary>
-    public static FlatIndex Of(IReadOnlyList<float[]> rows)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0) throw new InvalidInputException("There are no vectors to index.");
-        var index = new FlatIndex(rows[0].Length, rows.Count);
-        index.AddRange(rows);
-        return index;
-    }
+    public static FlatIndex Of(IReadOnlyList<float[]> rows) => (FlatIndex)VectorIndexKind.Flat.Of(rows);
 
     public VectorIndexKind Kind => VectorIndexKind.Flat;
     public int Dimension => _store.Dimension;
@@ -38,6 +31,8 @@ public sealed class FlatIndex : IVectorIndex
     public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
 
     public int Add(ReadOnlySpan<float> vector) => _store.Add(vector);
+
+    public IVectorIndex CreateEmpty(int initialCapacity) => new FlatIndex(Dimension, initialCapacity);
 
     public ReadOnlySpan<float> GetVector(int id) => _store.RowChecked(id);
 

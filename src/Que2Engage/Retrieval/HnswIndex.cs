@@ -188,6 +188,9 @@ public sealed class HnswIndex : IVectorIndex
         return id;
     }
 
+    /// <summary>An empty HNSW index with this one's <see cref="Options"/>.</summary>
+    public IVectorIndex CreateEmpty(int initialCapacity) => new HnswIndex(Dimension, Options, initialCapacity);
+
     /// <summary>Inserts a vector (Algorithm 1). Not thread-safe; do not search while adding.</summary>
     public int Add(ReadOnlySpan<float> vector)
     {

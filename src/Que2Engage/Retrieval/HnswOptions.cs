@@ -1,7 +1,7 @@
 namespace Que2Engage.Retrieval;
 
 /// <summary>
-/// Build parameters of <see cref="HnswIndex"/> (Malkov &amp; Yashunin 2018 names): <see cref="M"/> links per node on
+/// Build parameters of the <see cref="VectorIndexKind.Hnsw"/> index (Malkov &amp; Yashunin 2018 names): <see cref="M"/> links per node on
 /// upper layers (2·M on layer 0), <see cref="EfConstruction"/> candidates while inserting, <see cref="DefaultEf"/>
 /// candidates at query time unless a query overrides it, and the <see cref="Seed"/> of the level generator, and the <see cref="Quantization"/> of the walk.
 /// </summary>

@@ -24,7 +24,7 @@ public interface IVectorIndex
 
     /// <summary>
     /// Several queries at once, each answered as <see cref="Search"/> would; implementations may share work across
-    /// them (<see cref="FlatIndex"/> streams its rows once per block of queries), the default does not.
+    /// them (the flat kind streams its rows once per block of queries), the default does not.
     /// </summary>
     IReadOnlyList<VectorHit>[] SearchBatch(IReadOnlyList<float[]> queries, int k, SearchParameters? parameters = null)
     {
@@ -32,6 +32,33 @@ public interface IVectorIndex
         var results = new IReadOnlyList<VectorHit>[queries.Count];
         for (int q = 0; q < results.Length; q++) results[q] = Search(queries[q], k, parameters);
         return results;
+    }
+
+    /// <summary>How the search walk compresses the vectors; <see cref="VectorQuantization.None"/> unless the kind quantises.</summary>
+    VectorQuantization Quantization => VectorQuantization.None;
+
+    /// <summary>An empty index of the same kind, dimension and build settings, to rebuild rows into (e.g. a compaction).</summary>
+    IVectorIndex CreateEmpty(int initialCapacity);
+
+    /// <summary>
+    /// Adds the rows of <paramref name="rows"/> (row-major, a multiple of the dimension) and returns the first new id. A
+    /// kind may insert on <paramref name="threads"/> threads and finish the block (e.g. fit a quantiser); the default adds
+    /// them one by one on the calling thread. <paramref name="progress"/> gets the number of rows added so far, at least
+    /// once at the end. Not thread-safe with anything else.
+    /// </summary>
+    int AddRows(ReadOnlySpan<float> rows, int threads = 1, Action<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        int dim = Dimension;
+        if (rows.Length % dim != 0)
+            throw new InvalidInputException($"{rows.Length} floats are not a whole number of {dim}-dimensional rows.");
+        int count = rows.Length / dim, first = Count;
+        for (int i = 0; i < count; i++)
+        {
+            if ((i & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
+            Add(rows.Slice(i * dim, dim));
+        }
+        progress?.Invoke(count);
+        return first;
     }
 
     /// <summary>Writes the index atomically (temp file + rename) in the versioned, checksummed format of <see cref="VectorIndexFile"/>.</summary>

@@ -12,7 +12,7 @@ namespace Que2Engage.Retrieval;
 /// 16      4   dimension (int32)
 /// 20      4   count (int32)
 /// 24      8   body length in bytes (int64): the kind's parameters + payload, between this header and the trailer
-/// 32      …   body, read by the kind's registered reader (see <see cref="FlatIndex"/> and <see cref="HnswIndex"/>)
+/// 32      …   body, read by the kind's registered reader (see <see cref="VectorIndexKind.Flat"/> and <see cref="VectorIndexKind.Hnsw"/>)
 /// end-4   4   CRC-32 (zlib) of every preceding byte
 /// </code>
 /// The body length lets a truncated or padded file be reported before anything is allocated; the CRC catches

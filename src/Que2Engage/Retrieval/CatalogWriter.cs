@@ -1,25 +1,25 @@
 using System.Threading.Channels;
 using Que2Engage.Common;
-using Que2Engage.Data;
-using Que2Engage.Modeling;
 
 namespace Que2Engage.Retrieval;
 
 /// <summary>
-/// Writes while serving. One writer loop owns the write-ahead log: it takes every queued upsert/delete (group
-/// commit), appends them to <c>writes.wal</c> and fsyncs, applies them to the in-memory generation under its write
-/// lock (HNSW insert or tombstone, Lucene updateDocument/deleteDocuments + near-real-time reopen) and only then
-/// completes the callers' tasks: an acknowledged write is on disk and visible to the next search. Past a tombstone
-/// threshold a compaction rebuilds the live listings into a new generation in the background; the loop then copies
-/// the log records written meanwhile into it, renames it into place and switches searches over to it.
+/// Writes a catalog index while it serves. One writer loop owns the write-ahead log: it takes every queued
+/// upsert/delete (group commit), appends them to <c>writes.wal</c> and fsyncs, applies them to the in-memory generation
+/// under its write lock (vector insert or tombstone, Lucene updateDocument/deleteDocuments + near-real-time reopen) and
+/// only then completes the callers' tasks: an acknowledged write is on disk and visible to the next search. Past a
+/// tombstone threshold a compaction rebuilds the live listings into a new generation in the background
+/// (<see cref="CatalogBuilder.WriteCompacted"/>); the loop then copies the log records written meanwhile into it,
+/// renames it into place and switches searches over to it. Holds the index's writer lock until stopped.
 /// </summary>
-public sealed partial class CatalogIndex
+internal sealed class CatalogWriter
 {
+    private readonly ServedGeneration _generation;
+    private readonly FileStream _writerLock;
+    private readonly CatalogWriteOptions _options;
     private Channel<Pending>? _queue;
     private Task? _loop;
     private CatalogWriteLog? _log;
-    private FileStream? _writerLock;
-    private CatalogWriteOptions _writeOptions = new();
     private long _seq;
     private Task<string>? _compaction;
     private CancellationTokenSource? _compactionCancel;
@@ -28,14 +28,28 @@ public sealed partial class CatalogIndex
     private int _compactions;
     private Que2EngageException? _broken;
 
-    /// <summary>True when opened with <see cref="OpenWritable"/>.</summary>
-    public bool IsWritable => _queue is not null;
+    private CatalogWriter(ServedGeneration generation, FileStream writerLock, CatalogWriteLog log, CatalogWriteOptions options, long seq)
+    {
+        _generation = generation;
+        _writerLock = writerLock;
+        _log = log;
+        _options = options;
+        _seq = seq;
+        _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    }
+
+    /// <summary>The generation this writer writes to (and replaces when it compacts).</summary>
+    public ServedGeneration Generation => _generation;
+    /// <summary>True until <see cref="Stop"/> has run.</summary>
+    public bool IsOpen => _queue is not null;
     /// <summary>Sequence number of the last acknowledged write.</summary>
     public long WriteSequence => Interlocked.Read(ref _seq);
     /// <summary>Compactions (checkpoints) completed since opening.</summary>
     public int Compactions => Volatile.Read(ref _compactions);
     /// <summary>Set when a background compaction failed (writes go on; the next threshold crossing retries).</summary>
     public string? LastCompactionError { get; private set; }
+
+    private string Directory => _generation.Directory;
 
     private enum PendingKind { Write, Checkpoint, CompactionReady }
 
@@ -46,37 +60,27 @@ public sealed partial class CatalogIndex
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>
-    /// Opens an index for searching and writing: takes the index's writer lock (one writer per index), finishes an
-    /// interrupted generation swap, replays the write-ahead log (dropping a torn, never-acknowledged tail) and starts
-    /// the writer loop.
-    /// </summary>
-    public static CatalogIndex OpenWritable(string directory, CatalogWriteOptions? options = null, FusionOptions? fusion = null)
+    /// <summary>See <see cref="CatalogIndex.OpenWritable"/>.</summary>
+    public static CatalogWriter Open(string directory, CatalogWriteOptions? options, FusionOptions? fusion)
     {
         options ??= new CatalogWriteOptions();
         options.Validate();
         var full = Path.GetFullPath(directory);
-        var writerLock = AcquireWriterLock(full);
+        var writerLock = CatalogDirectory.AcquireWriterLock(full);
         try
         {
-            RecoverInterruptedSwap(full);
-            DeleteStaleCheckpoints(full);
+            CatalogDirectory.RecoverInterruptedSwap(full);
+            CatalogDirectory.DeleteStaleCheckpoints(full);
             var walPath = Path.Combine(full, IndexManifest.WriteLogFile);
             var (records, intact) = CatalogWriteLog.ReadAll(walPath);
-            var (manifest, state) = LoadGeneration(full, writable: true, fusion);
+            var (manifest, state) = CatalogLoader.Load(full, writable: true, fusion);
             long seq;
-            try { seq = Replay(state, records, manifest.WalSeq); }
+            try { seq = CatalogLoader.Replay(state, records, manifest.WalSeq); }
             catch { state.Dispose(); throw; }
-            var index = new CatalogIndex(full, manifest, state, fusion)
-            {
-                _writerLock = writerLock,
-                _log = CatalogWriteLog.OpenForAppend(walPath, intact),
-                _writeOptions = options,
-                _seq = seq,
-                _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true }),
-            };
-            index._loop = Task.Run(index.WriteLoop);
-            return index;
+            var writer = new CatalogWriter(new ServedGeneration(full, manifest, state, fusion), writerLock,
+                CatalogWriteLog.OpenForAppend(walPath, intact), options, seq);
+            writer._loop = Task.Run(writer.WriteLoop);
+            return writer;
         }
         catch
         {
@@ -85,41 +89,23 @@ public sealed partial class CatalogIndex
         }
     }
 
-    /// <summary>
-    /// Repairs a damaged write-ahead log under the index's writer lock (no server may be writing it):
-    /// <see cref="CatalogWriteLog.Repair"/> keeps every record it can prove good and keeps the damaged file beside it.
-    /// </summary>
-    public static WriteLogRepair RepairWriteLog(string directory)
+    /// <summary>See <see cref="CatalogIndex.RepairWriteLog"/>.</summary>
+    public static WriteLogRepair RepairLog(string directory)
     {
         var full = Path.GetFullPath(directory);
         IndexManifest.Read(full);
-        using var writerLock = AcquireWriterLock(full);
+        using var writerLock = CatalogDirectory.AcquireWriterLock(full);
         return CatalogWriteLog.Repair(Path.Combine(full, IndexManifest.WriteLogFile));
     }
 
-    /// <summary>The product's embedding by <paramref name="model"/>, normalised and dimension-checked (done by the caller, before queueing).</summary>
-    public float[] EmbedProduct(IEmbeddingModel model, Product product)
-    {
-        CheckModel(model);
-        return EmbeddingChecks.Normalised(model.EmbedProducts([product])[0], Dimension, $"product '{product.ProductId}'", extra: model.ExtraCoordinates);
-    }
+    /// <summary>Queues an upsert of a checked listing and its normalised vector; see <see cref="CatalogIndex.UpsertAsync"/>.</summary>
+    public Task<bool> UpsertAsync(CatalogEntry entry, float[] normalisedVector) =>
+        Enqueue(new Pending(PendingKind.Write, new CatalogWrite(0, CatalogOp.Upsert, entry.ProductId, entry, normalisedVector)));
 
-    /// <summary>Adds or replaces a listing; completes once it is on disk and searchable. True when it replaced one.</summary>
-    public Task<bool> UpsertAsync(CatalogEntry entry, float[] vector)
-    {
-        if (string.IsNullOrEmpty(entry.ProductId)) throw new InvalidInputException("product_id: must be a non-empty string");
-        var normalised = EmbeddingChecks.Normalised(vector, Dimension, $"product '{entry.ProductId}'", extra: Manifest.ExtraCoordinates);
-        return Enqueue(new Pending(PendingKind.Write, new CatalogWrite(0, CatalogOp.Upsert, entry.ProductId, entry, normalised)));
-    }
+    /// <summary>Queues a delete; see <see cref="CatalogIndex.DeleteAsync"/>.</summary>
+    public Task<bool> DeleteAsync(string productId) => Enqueue(new Pending(PendingKind.Write, new CatalogWrite(0, CatalogOp.Delete, productId)));
 
-    /// <summary>Deletes a listing; completes once the delete is on disk and searches no longer return it. False when it was absent.</summary>
-    public Task<bool> DeleteAsync(string productId)
-    {
-        if (string.IsNullOrEmpty(productId)) throw new InvalidInputException("product_id: must be a non-empty string");
-        return Enqueue(new Pending(PendingKind.Write, new CatalogWrite(0, CatalogOp.Delete, productId)));
-    }
-
-    /// <summary>Compacts now and folds the log into a new generation; completes when it is in place.</summary>
+    /// <summary>Queues a checkpoint; see <see cref="CatalogIndex.CheckpointAsync"/>.</summary>
     public Task CheckpointAsync() => Enqueue(new Pending(PendingKind.Checkpoint));
 
     private Task<bool> Enqueue(Pending p)
@@ -136,7 +122,7 @@ public sealed partial class CatalogIndex
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < _writeOptions.MaxBatch && reader.TryRead(out var p)) batch.Add(p);
+            while (batch.Count < _options.MaxBatch && reader.TryRead(out var p)) batch.Add(p);
             var writes = batch.Where(p => p.Kind == PendingKind.Write).ToList();
             if (_broken is not null)
             {
@@ -183,7 +169,7 @@ public sealed partial class CatalogIndex
             foreach (var w in writes) w.Done.TrySetException(error);
             return;
         }
-        var state = _state;
+        var state = _generation.State;
         var results = new bool[records.Length];
         state.Lock.EnterWriteLock();
         try
@@ -202,9 +188,9 @@ public sealed partial class CatalogIndex
     private void MaybeStartCompaction()
     {
         if (_compaction is not null) return;
-        var state = _state;
-        bool tombstones = state.Tombstones >= Math.Max(_writeOptions.CompactMinTombstones, _writeOptions.CompactTombstoneFraction * state.Entries.Count);
-        bool logFull = _seq - Manifest.WalSeq >= _writeOptions.CheckpointLogRecords;
+        var state = _generation.State;
+        bool tombstones = state.Tombstones >= Math.Max(_options.CompactMinTombstones, _options.CompactTombstoneFraction * state.Entries.Count);
+        bool logFull = _seq - _generation.Manifest.WalSeq >= _options.CheckpointLogRecords;
         if (!tombstones && !logFull && _checkpointWaiters.Count == 0) return;
 
         var entries = new List<CatalogEntry>(state.LiveCount);
@@ -225,39 +211,9 @@ public sealed partial class CatalogIndex
         _compactionSeq = _seq;
         _compactionCancel = new CancellationTokenSource();
         var token = _compactionCancel.Token;
-        var hnsw = state.Vectors as HnswIndex;
-        var manifest = Manifest;
-        _compaction = Task.Run(() => WriteGeneration(Directory, manifest, hnsw, entries, vectors, token), token);
+        var template = state.Vectors;
+        _compaction = Task.Run(() => CatalogBuilder.WriteCompacted(Directory, template, entries, vectors, token), token);
         _compaction.ContinueWith(_ => _queue!.Writer.TryWrite(new Pending(PendingKind.CompactionReady)), TaskScheduler.Default);
-    }
-
-    /// <summary>Builds the compacted generation (vectors re-inserted in ordinal order, lexical and records rewritten) in a temp sibling.</summary>
-    private static string WriteGeneration(string target, IndexManifest manifest, HnswIndex? template, List<CatalogEntry> entries,
-        List<float[]> vectors, CancellationToken token)
-    {
-        var temp = StagingDirectory.Create(target, "checkpoint");
-        try
-        {
-            int dim = manifest.Dimension;
-            IVectorIndex index = template is null
-                ? new FlatIndex(dim, Math.Max(1, vectors.Count))
-                : new HnswIndex(dim, template.Options, Math.Max(1, vectors.Count));
-            for (int i = 0; i < vectors.Count; i++)
-            {
-                if ((i & 255) == 0) token.ThrowIfCancellationRequested();
-                index.Add(vectors[i]);
-            }
-            index.Save(Path.Combine(temp, IndexManifest.VectorsFile));
-            token.ThrowIfCancellationRequested();
-            LexicalIndex.Write(Path.Combine(temp, IndexManifest.LexicalDirectory), entries.Select((e, i) => (i, e)));
-            ProductStore.Write(Path.Combine(temp, IndexManifest.ProductsFile), entries);
-            return temp;
-        }
-        catch
-        {
-            StagingDirectory.TryDelete(temp);
-            throw;
-        }
     }
 
     /// <summary>
@@ -287,7 +243,7 @@ public sealed partial class CatalogIndex
             using (var tailLog = CatalogWriteLog.OpenForAppend(Path.Combine(temp, IndexManifest.WriteLogFile), 0))
                 if (tail.Count > 0) tailLog.Append(tail);
             var snapshotCount = (int)IndexManifest.ReadProductsCount(temp);
-            var manifest = Manifest with
+            var manifest = _generation.Manifest with
             {
                 UpdatedUtc = DateTime.UtcNow,
                 Products = snapshotCount,
@@ -300,13 +256,10 @@ public sealed partial class CatalogIndex
             StagingDirectory.Publish(temp, Directory);
             swapped = true;
             var (all, intact) = CatalogWriteLog.ReadAll(walPath);
-            var (loaded, state) = LoadGeneration(Directory, writable: true, _fusion);
-            Replay(state, all, loaded.WalSeq);
+            var (loaded, state) = CatalogLoader.Load(Directory, writable: true, _generation.Fusion);
+            CatalogLoader.Replay(state, all, loaded.WalSeq);
             _log = CatalogWriteLog.OpenForAppend(walPath, intact);
-            var old = _state;
-            _state = state;
-            Manifest = loaded;
-            old.Retire();
+            _generation.Replace(loaded, state).Retire();
             Interlocked.Increment(ref _compactions);
             LastCompactionError = null;
             for (int i = _checkpointWaiters.Count - 1; i >= 0; i--)
@@ -337,7 +290,7 @@ public sealed partial class CatalogIndex
     }
 
     /// <summary>Stops the writer loop after the queued writes, abandons a running compaction and releases the writer lock.</summary>
-    private void StopWriting()
+    public void Stop()
     {
         if (_queue is null) return;
         _queue.Writer.TryComplete();
@@ -352,50 +305,8 @@ public sealed partial class CatalogIndex
             }
             FailCheckpointWaiters(new ObjectDisposedException(nameof(CatalogIndex)));
             _log?.Dispose();
-            _writerLock?.Dispose();
+            _writerLock.Dispose();
             _queue = null;
         }
-    }
-
-    private static string WriterLockPath(string target) =>
-        Path.Combine(Path.GetDirectoryName(target) ?? ".", $".{Path.GetFileName(target)}.writer.lock");
-
-    /// <summary>One writer per index (a server, or an offline upsert/delete): an exclusive lock file beside it, released by the OS if the process dies.</summary>
-    private static FileStream AcquireWriterLock(string target)
-    {
-        if (!System.IO.Directory.Exists(target) && !System.IO.Directory.Exists(Path.GetDirectoryName(target)))
-            throw new InvalidInputException($"{target}: the index directory does not exist.");
-        try
-        {
-            return new FileStream(WriterLockPath(target), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new InvalidInputException($"{target}: another process (a server, or an offline upsert or delete) is writing this index: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// A crash between the two renames of <see cref="StagingDirectory.Publish"/> leaves no index at <paramref name="target"/>: put back
-    /// the new generation if it was complete (it has its manifest), else the old one.
-    /// </summary>
-    private static void RecoverInterruptedSwap(string target)
-    {
-        if (System.IO.Directory.Exists(target)) return;
-        var parent = Path.GetDirectoryName(target);
-        if (parent is null || !System.IO.Directory.Exists(parent)) return;
-        var name = Path.GetFileName(target);
-        string? Newest(string what) => System.IO.Directory.EnumerateDirectories(parent, $".{name}.{what}-*")
-            .Where(d => File.Exists(Path.Combine(d, IndexManifest.FileName)))
-            .OrderByDescending(System.IO.Directory.GetLastWriteTimeUtc).FirstOrDefault();
-        var restore = Newest("checkpoint") ?? Newest("appending") ?? Newest("building") ?? Newest("old");
-        if (restore is not null) System.IO.Directory.Move(restore, target);
-    }
-
-    private static void DeleteStaleCheckpoints(string target)
-    {
-        var parent = Path.GetDirectoryName(target)!;
-        foreach (var d in System.IO.Directory.EnumerateDirectories(parent, $".{Path.GetFileName(target)}.checkpoint-*")) StagingDirectory.TryDelete(d);
-        foreach (var d in System.IO.Directory.EnumerateDirectories(parent, $".{Path.GetFileName(target)}.old-*")) StagingDirectory.TryDelete(d);
     }
 }
