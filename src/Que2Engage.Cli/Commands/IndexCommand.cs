@@ -13,9 +13,6 @@ namespace Que2Engage.Cli.Commands;
 /// </summary>
 public static class IndexCommand
 {
-    /// <summary>The one place the CLI turns a model directory into an embedder (index, search, serve); tests swap in a fake.</summary>
-    public static Func<string, IEmbeddingModel> LoadModel { get; set; } = dir => ModelStore.Load(dir);
-
     /// <summary>Applies <c>--engagement-weight</c> (the prior's query weight w) to a loaded model.</summary>
     public static void SetEngagementWeight(IEmbeddingModel? model, double? weight)
     {
@@ -26,7 +23,7 @@ public static class IndexCommand
         t.EngagementWeight = w;
     }
 
-    public static Command Create()
+    public static Command Create(ModelLoader loadModel)
     {
         var data = new Option<string?>("--data") { Description = "Data directory holding products.parquet|jsonl (to build or --append)." };
         var model = new Option<string?>("--model") { Description = "Trained model directory (with --upsert: default the one recorded in the index)." };
@@ -54,7 +51,7 @@ public static class IndexCommand
             var o = p.InvocationConfiguration.Output;
             if (p.GetValue(repair)) return Repair(p.GetValue(output)!, o);
             if (p.GetValue(upsert) is not null || p.GetValue(delete) is not null)
-                return UpsertDelete(p.GetValue(output)!, p.GetValue(upsert), p.GetValue(delete), p.GetValue(model), o);
+                return UpsertDelete(p.GetValue(output)!, p.GetValue(upsert), p.GetValue(delete), p.GetValue(model), loadModel, o);
             var dataDir = p.GetValue(data) ?? throw new InvalidInputException("--data is required to build an index (or give --upsert FILE / --delete IDS).");
             var modelDir = p.GetValue(model) ?? throw new InvalidInputException("--model is required to build an index.");
             var productsPath = DataFiles.Find(dataDir, DataFiles.ProductsStem)
@@ -67,7 +64,7 @@ public static class IndexCommand
                 Quantization = p.GetValue(quantize), Threads = p.GetValue(threads),
             };
             options.Validate();
-            var embedder = LoadModel(modelDir);
+            var embedder = loadModel(modelDir);
             if (embedder is TorchSharp.torch.nn.Module or Que2Engage.Modeling.Pretrained.PretrainedSentenceEncoder) TorchRuntime.Configure(options.Threads); // libtorch intra-op threads of the embedding
             try
             {
@@ -118,7 +115,7 @@ public static class IndexCommand
     /// Offline writes through the same path as the server's (write-ahead log, fsync, apply), then a checkpoint that
     /// folds them into a new index generation.
     /// </summary>
-    private static int UpsertDelete(string indexDir, string? upsertFile, string? deleteIds, string? modelDir, TextWriter o)
+    private static int UpsertDelete(string indexDir, string? upsertFile, string? deleteIds, string? modelDir, ModelLoader loadModel, TextWriter o)
     {
         var products = upsertFile is null ? [] : DataFiles.ReadProducts(upsertFile);
         var ids = (deleteIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -132,7 +129,7 @@ public static class IndexCommand
             {
                 var dir = modelDir ?? catalog.Manifest.ModelPath
                     ?? throw new InvalidInputException("The index does not record its model; pass --model to embed the upserted listings.");
-                embedder = LoadModel(dir);
+                embedder = loadModel(dir);
                 catalog.CheckModel(embedder);
                 const int batch = 256;
                 for (int start = 0; start < products.Count; start += batch)
