@@ -46,7 +46,7 @@ public static class EvaluateCommand
             TorchRuntime.Configure(p.GetValue(threads));
             var trained = EvaluationWorkflow.LoadModel(p.GetValue(model)!);
             using var owner = trained as IDisposable;
-            IndexCommand.SetEngagementWeight(trained, p.GetValue(weight));
+            EngagementWeight.Apply(trained, p.GetValue(weight));
             var options = new EvaluationOptions
             {
                 MaxQueries = p.GetValue(maxQueries), Seed = p.GetValue(seed), LexicalBaselines = p.GetValue(lexical),
@@ -74,9 +74,6 @@ public static class EvaluateCommand
         }));
         return c;
     }
-
-    public static double CheckWeight(double w, string flag) =>
-        double.IsFinite(w) ? w : throw new InvalidInputException($"{flag}: the weight must be a finite number (got {w})");
 
     /// <summary>The model beside the world's oracle rows (the headroom of every metric).</summary>
     public static void PrintReference(TextWriter o, EvaluationResult model, IReadOnlyDictionary<OracleKind, EvaluationResult> oracles)

@@ -43,7 +43,7 @@ public static class SearchCommand
                 var modelDir = p.GetValue(model) ?? catalog.Manifest.ModelPath
                     ?? throw new InvalidInputException("The index does not record its model; pass --model (or use --mode lexical).");
                 var embedder = loadModel(modelDir);
-                IndexCommand.SetEngagementWeight(embedder, p.GetValue(engagementWeight));
+                EngagementWeight.Apply(embedder, p.GetValue(engagementWeight));
                 try { vector = catalog.EmbedQuery(embedder, text); }
                 finally { (embedder as IDisposable)?.Dispose(); }
             }

@@ -49,7 +49,7 @@ internal static class ServeClusterMode
         var manifest = ShardSetManifest.Read(index);
         var modelDir = modelArg ?? manifest.ModelPath;
         IEmbeddingModel? embedder = modelDir is null ? null : loadModel(modelDir);
-        IndexCommand.SetEngagementWeight(embedder, engagementWeight);
+        EngagementWeight.Apply(embedder, engagementWeight);
         if (embedder is not null && manifest.ModelId is string built && embedder.Identity is string given && built != given)
             throw new InvalidInputException($"{index}: the shards were built with another model than {modelDir}; use the model they were built with.");
         int ms = p.GetValue(DeadlineMs);

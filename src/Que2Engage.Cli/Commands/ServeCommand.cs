@@ -34,7 +34,7 @@ public static class ServeCommand
             using var catalog = writeKey is null ? CatalogIndex.Open(p.GetValue(index)!) : CatalogIndex.OpenWritable(p.GetValue(index)!);
             var modelDir = p.GetValue(model) ?? catalog.Manifest.ModelPath;
             IEmbeddingModel? embedder = modelDir is null ? null : loadModel(modelDir);
-            IndexCommand.SetEngagementWeight(embedder, p.GetValue(engagementWeight));
+            EngagementWeight.Apply(embedder, p.GetValue(engagementWeight));
             try
             {
                 if (writeKey is not null && embedder is null)
