@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Que2Engage.Cli.Commands;
+using Que2Engage.Modeling;
 
 namespace Que2Engage.Cli;
 
@@ -8,8 +9,10 @@ public static class Program
 {
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
-    public static RootCommand BuildRoot()
+    /// <param name="loadModel">How index, search and serve load a model directory (default: <see cref="ModelStore.Load"/>).</param>
+    public static RootCommand BuildRoot(ModelLoader? loadModel = null)
     {
+        loadModel ??= dir => ModelStore.Load(dir);
         var root = new RootCommand(
             "Que2Engage for .NET: train, evaluate, index and serve embedding-based retrieval that finds products " +
             "that are relevant AND engaging (He et al., WWW 2023).");
@@ -18,15 +21,15 @@ public static class Program
         {
             DemoCommand.Create(), GenerateCommand.Create(), ValidateCommand.Create(), ImportCommand.Create(),
             TrainCommand.Create(), EvaluateCommand.Create(), AblationCommand.Create(),
-            IndexCommand.Create(), SearchCommand.Create(), ServeCommand.Create(), SiloCommand.Create(), BenchCommand.Create(),
+            IndexCommand.Create(loadModel), SearchCommand.Create(loadModel), ServeCommand.Create(loadModel), SiloCommand.Create(), BenchCommand.Create(),
         })
             root.Subcommands.Add(c);
         return root;
     }
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, ModelLoader? loadModel = null)
     {
-        var root = BuildRoot();
+        var root = BuildRoot(loadModel);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

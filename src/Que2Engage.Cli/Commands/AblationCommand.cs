@@ -35,8 +35,7 @@ public static class AblationCommand
             int nSeeds = p.GetValue(seeds);
             string dataDir = p.GetValue(data)!;
             var dataset = MarketplaceDataset.Load(dataDir);
-            string worldPath = Path.Combine(dataDir, "world.json");
-            IGroundTruth? truth = File.Exists(worldPath) ? World.Load(worldPath) : null;
+            IGroundTruth? truth = World.LoadIfPresent(dataDir);
             var options = new AblationOptions
             {
                 OutputDirectory = p.GetValue(output)!,

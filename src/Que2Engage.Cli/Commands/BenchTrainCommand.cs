@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
 using Que2Engage.Benchmarks;
@@ -18,9 +15,6 @@ namespace Que2Engage.Cli.Commands;
 /// </summary>
 public static class BenchTrainCommand
 {
-    /// <summary>Where the PyTorch reference lives, relative to the repository root.</summary>
-    public const string PeerScript = "bench/torch_reference.py";
-
     public static Command Create()
     {
         var preset = CliOptions.Preset();
@@ -60,7 +54,7 @@ public static class BenchTrainCommand
                 Print(output, TrainingBenchmark.Run(options, output.WriteLine), options);
                 return 0;
             }
-            var script = CheckPeer(options, p.GetValue(pairs), p.GetValue(python)!, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
+            var script = TorchPeerBenchmark.CheckPeer(options, p.GetValue(pairs), p.GetValue(python)!, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
             return Compare(output, options, p.GetValue(pairs), p.GetValue(python)!, script);
         }));
         return c;
@@ -76,7 +70,7 @@ public static class BenchTrainCommand
         output.WriteLine($"CPU time per step:           {r.CpuSecondsPerStep,8:F3} s   (all threads; steadier than wall time on a shared machine)");
         output.WriteLine($"model matmul FLOPs per step: {r.GflopPerStep,8:F1} GFLOP (forward ×3)");
         output.WriteLine($"achieved:                    {r.AchievedGflops,8:F1} GFLOP/s = {r.Efficiency:P0} of matmul peak");
-        output.WriteLine($"per step:                    {Phases(r.PhaseSecondsPerStep.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value))}");
+        output.WriteLine($"per step:                    {Phases(TorchPeerBenchmark.Phases(r))}");
     }
 
     private static string Phases(IReadOnlyDictionary<string, double> phases) =>
@@ -85,72 +79,10 @@ public static class BenchTrainCommand
     /// <summary>"Multitask" for multitask: the objective as the summary line has always shown it.</summary>
     private static string Title(ITrainingObjective objective) => char.ToUpperInvariant(objective.Name[0]) + objective.Name[1..];
 
-    /// <summary>
-    /// Checks a <c>--peer torch</c> request before anything runs; returns the reference script's path (found under the
-    /// working directory or above the CLI's binaries, i.e. in the repository it was built from).
-    /// </summary>
-    public static string CheckPeer(TrainingOptions options, int pairs, string python, string baseDirectory, string workingDirectory)
-    {
-        if (pairs < 1) throw new InvalidInputException($"--pairs must be ≥ 1 (got {pairs})");
-        if (options.Objective == TrainingObjectives.Mixed)
-            throw new InvalidInputException("--peer torch supports the contrastive and multitask objectives (not mixed)");
-        if (!File.Exists(python))
-            throw new InvalidInputException(
-                $"--python '{python}' does not exist: install Debian's PyTorch (apt-get install -y python3-torch) or pass --python");
-        foreach (var start in new[] { workingDirectory, baseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, PeerScript);
-                if (File.Exists(candidate)) return candidate;
-            }
-        }
-        throw new InvalidInputException($"{PeerScript} was not found above '{workingDirectory}': run from the repository");
-    }
-
-    /// <summary>The PyTorch reference's <c>RESULT {json}</c> line: examples/s, parameters and seconds per phase.</summary>
-    /// <param name="CpuSecondsPerStep">CPU time of all the reference's threads per timed step (0 when it did not report it).</param>
-    public sealed record PeerResult(double ExamplesPerSecond, long Parameters, double MatmulGflops, IReadOnlyDictionary<string, double> Phases,
-        double CpuSecondsPerStep = 0);
-
-    /// <summary>Parses the reference's output (its last <c>RESULT {json}</c> line).</summary>
-    public static PeerResult ParsePeerResult(string stdout)
-    {
-        string? line = stdout.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
-        if (line is null) throw new Que2EngageException("the PyTorch reference printed no RESULT line");
-        try
-        {
-            using var json = JsonDocument.Parse(line["RESULT ".Length..]);
-            var root = json.RootElement;
-            var phases = root.GetProperty("phases").EnumerateObject().ToDictionary(x => x.Name, x => x.Value.GetDouble());
-            return new PeerResult(root.GetProperty("examples_per_second").GetDouble(), root.GetProperty("parameters").GetInt64(),
-                root.GetProperty("matmul_gflops").GetDouble(), phases,
-                root.TryGetProperty("cpu_seconds_per_step", out var cpu) ? cpu.GetDouble() : 0);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new Que2EngageException($"the PyTorch reference's RESULT line is malformed: {e.Message}");
-        }
-    }
-
     private static int Compare(TextWriter output, TrainingOptions options, int pairs, string python, string script)
     {
-        var ratios = new List<double>();
-        var ours = new List<TrainingBenchmarkResult>();
-        var theirs = new List<PeerResult>();
-        for (int i = 1; i <= pairs; i++)
-        {
-            output.WriteLine($"pair {i}/{pairs}: que2engage (TorchSharp)…");
-            var r = TrainingBenchmark.Run(options, line => { if (!line.StartsWith("  step", StringComparison.Ordinal)) output.WriteLine(line); });
-            output.WriteLine($"  {r.ExamplesPerSecond:F1} examples/s");
-            output.WriteLine($"pair {i}/{pairs}: PyTorch reference…");
-            var t = RunPeer(python, script, options, r);
-            output.WriteLine($"  {t.ExamplesPerSecond:F1} examples/s");
-            ours.Add(r);
-            theirs.Add(t);
-            ratios.Add(r.ExamplesPerSecond / t.ExamplesPerSecond);
-        }
-
+        var c = TorchPeerBenchmark.Compare(options, pairs, python, script, output.WriteLine);
+        var (ours, theirs, ratios) = (c.Ours, c.Theirs, c.Ratios);
         var first = ours[0];
         output.WriteLine();
         output.WriteLine($"preset {first.Preset}, {options.Model}/{Title(options.Objective)}, batch {first.BatchSize}, {first.Threads} thread(s), {first.Steps} steps ({first.Steps - 2} timed)");
@@ -158,65 +90,18 @@ public static class BenchTrainCommand
         output.WriteLine("pair  que2engage ex/s  PyTorch ex/s  ratio   matmul GFLOP/s (ours, PyTorch)");
         for (int i = 0; i < pairs; i++)
             output.WriteLine($"{i + 1,4}  {ours[i].ExamplesPerSecond,15:F1}  {theirs[i].ExamplesPerSecond,12:F1}  {ratios[i],5:F2}×  {ours[i].MatmulGflops,6:F1}, {theirs[i].MatmulGflops:F1}");
-        output.WriteLine($"median ratio: {Median(ratios):F2}× (que2engage examples/s ÷ PyTorch examples/s)");
-        // On a machine other jobs share, wall time measures them too; CPU time per step much less so.
-        var cpuRatios = Enumerable.Range(0, pairs).Where(i => ours[i].CpuSecondsPerStep > 0 && theirs[i].CpuSecondsPerStep > 0)
-            .Select(i => theirs[i].CpuSecondsPerStep / ours[i].CpuSecondsPerStep).ToList();
-        if (cpuRatios.Count > 0)
+        output.WriteLine($"median ratio: {c.MedianRatio:F2}× (que2engage examples/s ÷ PyTorch examples/s)");
+        if (c.CpuRatios.Count > 0)
         {
             output.WriteLine("pair  que2engage CPU s/step  PyTorch CPU s/step  ratio (PyTorch ÷ que2engage)");
             for (int i = 0; i < pairs; i++)
                 output.WriteLine($"{i + 1,4}  {ours[i].CpuSecondsPerStep,21:F3}  {theirs[i].CpuSecondsPerStep,18:F3}  {theirs[i].CpuSecondsPerStep / ours[i].CpuSecondsPerStep,5:F2}×");
-            output.WriteLine($"median CPU-time ratio: {Median(cpuRatios):F2}× (examples per CPU-second, que2engage ÷ PyTorch)");
+            output.WriteLine($"median CPU-time ratio: {c.MedianCpuRatio:F2}× (examples per CPU-second, que2engage ÷ PyTorch)");
         }
         output.WriteLine("median per step:");
-        output.WriteLine($"  que2engage: {Phases(MedianPhases(ours.Select(r => r.PhaseSecondsPerStep.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value)).ToList()))}");
-        output.WriteLine($"  PyTorch:    {Phases(MedianPhases(theirs.Select(t => t.Phases).ToList()))}");
-        if (first.Parameters != theirs[0].Parameters)
-            throw new Que2EngageException(
-                $"the models differ: que2engage has {first.Parameters:N0} parameters, the PyTorch reference {theirs[0].Parameters:N0}");
+        output.WriteLine($"  que2engage: {Phases(c.OurMedianPhases)}");
+        output.WriteLine($"  PyTorch:    {Phases(c.TheirMedianPhases)}");
+        c.CheckSameModel();
         return 0;
     }
-
-    private static PeerResult RunPeer(string python, string script, TrainingOptions options, TrainingBenchmarkResult ours)
-    {
-        var start = new ProcessStartInfo(python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     script, "--preset", options.Preset, "--model", options.Model.ToString().ToLowerInvariant(),
-                     "--objective", options.Objective.Name,
-                     "--batch", ours.BatchSize.ToString(CultureInfo.InvariantCulture),
-                     "--steps", ours.Steps.ToString(CultureInfo.InvariantCulture),
-                     "--threads", ours.Threads.ToString(CultureInfo.InvariantCulture),
-                     "--seed", options.Seed.ToString(CultureInfo.InvariantCulture),
-                     // The same optimizer maths on both sides: lazy Adam ↔ sparse tables + torch.optim.SparseAdam.
-                     "--optimizer", (options.Overrides.LazyAdam ?? ModelConfig.Preset(options.Preset).SparseEmbeddingGradients) ? "lazy-adam" : "adam",
-                 })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw new Que2EngageException($"could not start {python}");
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            string last = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
-            throw new Que2EngageException($"the PyTorch reference failed (exit {process.ExitCode}): {last}");
-        }
-        return ParsePeerResult(stdout);
-    }
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static IReadOnlyDictionary<string, double> MedianPhases(IReadOnlyList<IReadOnlyDictionary<string, double>> runs) =>
-        runs[0].Keys.ToDictionary(k => k, k => Median(runs.Select(r => r.TryGetValue(k, out var v) ? v : 0).ToList()));
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Que2Engage.Data;
 using Que2Engage.Evaluation;
-using Que2Engage.Evaluation.Plots;
+using Que2Engage.Experiments;
 using Que2Engage.Modeling;
 using Que2Engage.Modeling.Pretrained;
 using Que2Engage.Simulation;
@@ -37,65 +37,37 @@ public static class EvaluateCommand
             string dataDir = p.GetValue(data)!;
             var dataset = MarketplaceDataset.Load(dataDir, p.GetValue(lenient) ? ReadOptions.LenientMode : ReadOptions.Strict);
             Verbs.ReportSkipped(o, dataset);
-            if (dataset.EvalImpressions.Count == 0 && dataset.Relevance.Count == 0)
-                throw new InvalidInputException($"{dataDir}: no evaluation data (eval/impressions and eval/relevance are missing or empty); nothing to evaluate");
-            var products = dataset.Products;
+            var products = EvaluationWorkflow.ProductsToEmbed(dataset, p.GetValue(judgedOnly));
             if (p.GetValue(judgedOnly))
-            {
-                var judged = dataset.EvalImpressions.Select(i => i.ProductId).Concat(dataset.Relevance.Select(r => r.ProductId)).ToHashSet(StringComparer.Ordinal);
-                products = products.Where(x => judged.Contains(x.ProductId)).ToList();
                 o.WriteLine($"--judged-only: {products.Count:N0} products of the evaluation pairs are embedded; recall, NDCG and BM25 rank within them");
-            }
-            string worldPath = Path.Combine(dataDir, "world.json");
-            IGroundTruth? truth = File.Exists(worldPath) ? World.Load(worldPath) : null;
+            IGroundTruth? truth = World.LoadIfPresent(dataDir);
             if (truth is null)
                 o.WriteLine("no world.json: real data, so recall and NDCG use the rated pairs only and expected engagement is unavailable");
             TorchRuntime.Configure(p.GetValue(threads));
-            var trained = LoadModel(p.GetValue(model)!);
+            var trained = EvaluationWorkflow.LoadModel(p.GetValue(model)!);
             using var owner = trained as IDisposable;
-            IndexCommand.SetEngagementWeight(trained, p.GetValue(weight));
+            EngagementWeight.Apply(trained, p.GetValue(weight));
             var options = new EvaluationOptions
             {
                 MaxQueries = p.GetValue(maxQueries), Seed = p.GetValue(seed), LexicalBaselines = p.GetValue(lexical),
                 EngagementWeights = p.GetValue(weights) ?? [],
             };
-            var result = SpectreExperimentProgress.Run(progress =>
-            {
-                progress.Begin("evaluate", 1);
-                return Evaluator.Evaluate(trained, products, dataset.EvalImpressions, dataset.Relevance, truth, options,
-                    (stage, fraction) => progress.Report(fraction, stage));
-            });
+            var result = SpectreExperimentProgress.Run(progress => EvaluationWorkflow.Evaluate(trained, dataset, products, truth, options, progress));
             Print(o, result);
             if (truth is not null)
             {
-                var oracles = SpectreExperimentProgress.Run(progress =>
-                {
-                    progress.Begin("oracle rows", 1);
-                    return new[] { OracleKind.Relevance, OracleKind.Engagement }.Select(kind => (kind, Evaluator.EvaluateOracle(kind, truth,
-                        products, dataset.EvalImpressions, dataset.Relevance, options, (stage, fraction) => progress.Report(fraction, stage)))).ToList();
-                });
+                var oracles = SpectreExperimentProgress.Run(progress => EvaluationWorkflow.Oracles(truth, dataset, products, options, progress));
                 PrintReference(o, result, oracles);
-                result = result with { Oracles = oracles.ToDictionary(x => x.kind, x => x.Item2) };
+                result = result with { Oracles = oracles };
             }
             if (p.GetValue(json) is string jsonPath)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
-                File.WriteAllText(jsonPath, result.ToJson());
+                EvaluationWorkflow.WriteJson(jsonPath, result);
                 o.WriteLine($"metrics written to {jsonPath}");
             }
             if (p.GetValue(plots) is string plotDir)
             {
-                Directory.CreateDirectory(plotDir);
-                if (result.EngagementScores.Count > 0)
-                {
-                    RocPlot.Save(Path.Combine(plotDir, "roc_engagement.png"), "Engagement ROC", [("model", result.EngagementScores, result.EngagementLabels)]);
-                    ScoreDistributionPlot.Save(Path.Combine(plotDir, "scores_engagement.png"), "κ(q,d): engaged vs not", result.EngagementScores, result.EngagementLabels);
-                }
-                if (result.RelevanceScores.Count > 0)
-                {
-                    RocPlot.Save(Path.Combine(plotDir, "roc_relevance.png"), "Relevance ROC", [("model", result.RelevanceScores, result.RelevanceLabels)]);
-                    ScoreDistributionPlot.Save(Path.Combine(plotDir, "scores_relevance.png"), "κ(q,d): exact vs not", result.RelevanceScores, result.RelevanceLabels, "rating 2", "rating 0–1");
-                }
+                EvaluationWorkflow.WritePlots(plotDir, result);
                 o.WriteLine($"plots written to {plotDir}");
             }
             return 0;
@@ -103,25 +75,16 @@ public static class EvaluateCommand
         return c;
     }
 
-    public static double CheckWeight(double w, string flag) =>
-        double.IsFinite(w) ? w : throw new InvalidInputException($"{flag}: the weight must be a finite number (got {w})");
-
     /// <summary>The model beside the world's oracle rows (the headroom of every metric).</summary>
-    public static void PrintReference(TextWriter o, EvaluationResult model, IReadOnlyList<(OracleKind Kind, EvaluationResult Result)> oracles)
+    public static void PrintReference(TextWriter o, EvaluationResult model, IReadOnlyDictionary<OracleKind, EvaluationResult> oracles)
     {
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("model").RightAligned());
-        foreach (var (kind, _) in oracles) table.AddColumn(new TableColumn($"oracle {kind.ToString().ToLowerInvariant()}").RightAligned());
+        foreach (var kind in oracles.Keys) table.AddColumn(new TableColumn(EvaluationWorkflow.OracleRowName(kind)).RightAligned());
         foreach (string key in EvaluationResult.MetricKeys)
-            table.AddRow([Markup.Escape(MetricNames.Display(key)), MetricNames.Value(model.Metric(key)), .. oracles.Select(x => MetricNames.Value(x.Result.Metric(key)))]);
+            table.AddRow([Markup.Escape(MetricNames.Display(key)), MetricNames.Value(model.Metric(key)), .. oracles.Values.Select(x => MetricNames.Value(x.Metric(key)))]);
         o.WriteLine("reference rows from world.json (oracle relevance: the true r as score; oracle engagement: the true engagement probability without position):");
         AnsiConsole.Write(table);
     }
-
-    /// <summary>A model directory, or the name of a pretrained encoder used as is.</summary>
-    public static IEmbeddingModel LoadModel(string model) =>
-        string.Equals(model, PretrainedSentenceEncoder.MiniLmModelName, StringComparison.OrdinalIgnoreCase) && !Directory.Exists(model)
-            ? PretrainedSentenceEncoder.LoadMiniLm()
-            : ModelStore.Load(model);
 
     public static void Print(TextWriter o, EvaluationResult result)
     {

@@ -13,20 +13,7 @@ namespace Que2Engage.Cli.Commands;
 /// </summary>
 public static class IndexCommand
 {
-    /// <summary>The one place the CLI turns a model directory into an embedder (index, search, serve); tests swap in a fake.</summary>
-    public static Func<string, IEmbeddingModel> LoadModel { get; set; } = dir => ModelStore.Load(dir);
-
-    /// <summary>Applies <c>--engagement-weight</c> (the prior's query weight w) to a loaded model.</summary>
-    public static void SetEngagementWeight(IEmbeddingModel? model, double? weight)
-    {
-        if (weight is not double w) return;
-        EvaluateCommand.CheckWeight(w, "--engagement-weight");
-        if (model is not TwoTowerModel { HasEngagementPrior: true } t)
-            throw new InvalidInputException("--engagement-weight needs a model trained with the engagement prior (train --engagement-prior, or the recommended recipe)");
-        t.EngagementWeight = w;
-    }
-
-    public static Command Create()
+    public static Command Create(ModelLoader loadModel)
     {
         var data = new Option<string?>("--data") { Description = "Data directory holding products.parquet|jsonl (to build or --append)." };
         var model = new Option<string?>("--model") { Description = "Trained model directory (with --upsert: default the one recorded in the index)." };
@@ -54,7 +41,7 @@ public static class IndexCommand
             var o = p.InvocationConfiguration.Output;
             if (p.GetValue(repair)) return Repair(p.GetValue(output)!, o);
             if (p.GetValue(upsert) is not null || p.GetValue(delete) is not null)
-                return UpsertDelete(p.GetValue(output)!, p.GetValue(upsert), p.GetValue(delete), p.GetValue(model), o);
+                return UpsertDelete(p.GetValue(output)!, p.GetValue(upsert), p.GetValue(delete), p.GetValue(model), loadModel, o);
             var dataDir = p.GetValue(data) ?? throw new InvalidInputException("--data is required to build an index (or give --upsert FILE / --delete IDS).");
             var modelDir = p.GetValue(model) ?? throw new InvalidInputException("--model is required to build an index.");
             var productsPath = DataFiles.Find(dataDir, DataFiles.ProductsStem)
@@ -67,7 +54,7 @@ public static class IndexCommand
                 Quantization = p.GetValue(quantize), Threads = p.GetValue(threads),
             };
             options.Validate();
-            var embedder = LoadModel(modelDir);
+            var embedder = loadModel(modelDir);
             if (embedder is TorchSharp.torch.nn.Module or Que2Engage.Modeling.Pretrained.PretrainedSentenceEncoder) TorchRuntime.Configure(options.Threads); // libtorch intra-op threads of the embedding
             try
             {
@@ -114,45 +101,16 @@ public static class IndexCommand
         return 0;
     }
 
-    /// <summary>
-    /// Offline writes through the same path as the server's (write-ahead log, fsync, apply), then a checkpoint that
-    /// folds them into a new index generation.
-    /// </summary>
-    private static int UpsertDelete(string indexDir, string? upsertFile, string? deleteIds, string? modelDir, TextWriter o)
+    /// <summary>Offline upserts and deletes (<see cref="OfflineIndexWrites"/>).</summary>
+    private static int UpsertDelete(string indexDir, string? upsertFile, string? deleteIds, string? modelDir, ModelLoader loadModel, TextWriter o)
     {
         var products = upsertFile is null ? [] : DataFiles.ReadProducts(upsertFile);
         var ids = (deleteIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (products.Count == 0 && ids.Length == 0) throw new InvalidInputException("nothing to do: --upsert names an empty file and --delete no ids.");
-        using var catalog = CatalogIndex.OpenWritable(indexDir);
-        IEmbeddingModel? embedder = null;
-        try
-        {
-            var writes = new List<Task<bool>>();
-            if (products.Count > 0)
-            {
-                var dir = modelDir ?? catalog.Manifest.ModelPath
-                    ?? throw new InvalidInputException("The index does not record its model; pass --model to embed the upserted listings.");
-                embedder = LoadModel(dir);
-                catalog.CheckModel(embedder);
-                const int batch = 256;
-                for (int start = 0; start < products.Count; start += batch)
-                {
-                    var chunk = products.Skip(start).Take(batch).ToList();
-                    var vectors = embedder.EmbedProducts(chunk);
-                    for (int i = 0; i < chunk.Count; i++) writes.Add(catalog.UpsertAsync(CatalogEntry.From(chunk[i]), vectors[i]));
-                }
-            }
-            var deletes = ids.Select(catalog.DeleteAsync).ToList();
-            Task.WaitAll([.. writes, .. deletes]);
-            int replaced = writes.Count(t => t.Result), missing = deletes.Count(t => !t.Result);
-            catalog.CheckpointAsync().GetAwaiter().GetResult();
-            o.WriteLine($"{indexDir}: upserted {writes.Count:N0} ({replaced:N0} replaced), deleted {deletes.Count - missing:N0}" +
-                        (missing > 0 ? $" ({missing:N0} ids were not in the index)" : "") + $"; {catalog.Count:N0} listings now");
-        }
-        finally
-        {
-            (embedder as IDisposable)?.Dispose();
-        }
+        var r = OfflineIndexWrites.Apply(indexDir, products, ids, manifest => loadModel(modelDir ?? manifest.ModelPath
+            ?? throw new InvalidInputException("The index does not record its model; pass --model to embed the upserted listings.")));
+        o.WriteLine($"{indexDir}: upserted {r.Upserted:N0} ({r.Replaced:N0} replaced), deleted {r.Deleted:N0}" +
+                    (r.Missing > 0 ? $" ({r.Missing:N0} ids were not in the index)" : "") + $"; {r.Listings:N0} listings now");
         return 0;
     }
 }

@@ -10,7 +10,7 @@ namespace Que2Engage.Cli.Commands;
 /// [--min-price X] [--max-price X] [--condition C]… [--category C] [--max-distance-km X] [--min-seller-rating X] [--has-photo true|false].</summary>
 public static class SearchCommand
 {
-    public static Command Create()
+    public static Command Create(ModelLoader loadModel)
     {
         var index = new Option<string>("--index") { Description = "Index directory written by 'index'.", Required = true };
         var query = new Option<string>("--query", "-q") { Description = "The search query.", Required = true };
@@ -42,8 +42,8 @@ public static class SearchCommand
             {
                 var modelDir = p.GetValue(model) ?? catalog.Manifest.ModelPath
                     ?? throw new InvalidInputException("The index does not record its model; pass --model (or use --mode lexical).");
-                var embedder = IndexCommand.LoadModel(modelDir);
-                IndexCommand.SetEngagementWeight(embedder, p.GetValue(engagementWeight));
+                var embedder = loadModel(modelDir);
+                EngagementWeight.Apply(embedder, p.GetValue(engagementWeight));
                 try { vector = catalog.EmbedQuery(embedder, text); }
                 finally { (embedder as IDisposable)?.Dispose(); }
             }

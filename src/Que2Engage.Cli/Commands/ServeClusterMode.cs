@@ -42,14 +42,14 @@ internal static class ServeClusterMode
             throw new InvalidInputException($"{index}: not a sharded index (no {ShardSetManifest.FileName}); build one with 'index --shards N'.");
     }
 
-    public static int Run(ParseResult p, string index, string? modelArg, double? engagementWeight, SearchServerOptions serverOptions)
+    public static int Run(ParseResult p, string index, string? modelArg, ModelLoader loadModel, double? engagementWeight, SearchServerOptions serverOptions)
     {
         if (serverOptions.WriteKey is not null) throw new InvalidInputException("--write-key-file: a sharded index is served read-only; write to a single-node index.");
         RequireShardSet(index);
         var manifest = ShardSetManifest.Read(index);
         var modelDir = modelArg ?? manifest.ModelPath;
-        IEmbeddingModel? embedder = modelDir is null ? null : IndexCommand.LoadModel(modelDir);
-        IndexCommand.SetEngagementWeight(embedder, engagementWeight);
+        IEmbeddingModel? embedder = modelDir is null ? null : loadModel(modelDir);
+        EngagementWeight.Apply(embedder, engagementWeight);
         if (embedder is not null && manifest.ModelId is string built && embedder.Identity is string given && built != given)
             throw new InvalidInputException($"{index}: the shards were built with another model than {modelDir}; use the model they were built with.");
         int ms = p.GetValue(DeadlineMs);

@@ -9,7 +9,7 @@ namespace Que2Engage.Cli.Commands;
 /// <summary><c>serve --index DIR [--model DIR] [--host 127.0.0.1] [--port 8080] [--no-batching]</c>: the HTTP API and search page until Ctrl+C.</summary>
 public static class ServeCommand
 {
-    public static Command Create()
+    public static Command Create(ModelLoader loadModel)
     {
         var index = new Option<string>("--index") { Description = "Index directory written by 'index'.", Required = true };
         var model = new Option<string?>("--model") { Description = "Model directory (default: the one recorded in the index; none → lexical only)." };
@@ -29,12 +29,12 @@ public static class ServeCommand
             var writeKey = p.GetValue(keyFile) is { } f ? ReadWriteKey(f) : null;
             TorchRuntime.Configure(p.GetValue(threads));
             if (ServeClusterMode.Applies(p, p.GetValue(index)!))
-                return ServeClusterMode.Run(p, p.GetValue(index)!, p.GetValue(model), p.GetValue(engagementWeight),
+                return ServeClusterMode.Run(p, p.GetValue(index)!, p.GetValue(model), loadModel, p.GetValue(engagementWeight),
                     new SearchServerOptions { Host = p.GetValue(host)!, Port = p.GetValue(port), WriteKey = writeKey });
             using var catalog = writeKey is null ? CatalogIndex.Open(p.GetValue(index)!) : CatalogIndex.OpenWritable(p.GetValue(index)!);
             var modelDir = p.GetValue(model) ?? catalog.Manifest.ModelPath;
-            IEmbeddingModel? embedder = modelDir is null ? null : IndexCommand.LoadModel(modelDir);
-            IndexCommand.SetEngagementWeight(embedder, p.GetValue(engagementWeight));
+            IEmbeddingModel? embedder = modelDir is null ? null : loadModel(modelDir);
+            EngagementWeight.Apply(embedder, p.GetValue(engagementWeight));
             try
             {
                 if (writeKey is not null && embedder is null)

@@ -15,8 +15,14 @@ public static class DataFiles
     /// <summary>The folder of the prepared training data a data directory may hold (Training.Cache.TrainingCache).</summary>
     public const string TrainingCacheDirectory = ".training-cache";
 
+    /// <summary>
+    /// The simulated world's truth beside a generated data directory's tables (written and read by Simulation's
+    /// World; named here because a data directory lists it among its side files and import refuses to overwrite it).
+    /// </summary>
+    public const string WorldFile = "world.json";
+
     /// <summary>The files every data directory may hold besides its tables.</summary>
-    public static readonly string[] SideFiles = ["world.json", "import.json"];
+    public static readonly string[] SideFiles = [WorldFile, "import.json"];
 
     /// <summary>The data files (tables, world.json, import.json) present in <paramref name="dir"/>, relative, "/"-separated.</summary>
     public static List<string> DataEntries(string dir)

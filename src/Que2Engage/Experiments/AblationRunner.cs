@@ -52,13 +52,9 @@ public static class AblationRunner
         if (truth is not null)
         {
             // The world's reference rows (exact, seed-independent; one cell per seed so they aggregate like the rest).
-            foreach (var kind in Enum.GetValues<OracleKind>())
-            {
-                progress.Begin($"oracle {kind.ToString().ToLowerInvariant()}", 1);
-                var oracle = Evaluator.EvaluateOracle(kind, truth, data.Products, data.EvalImpressions, data.Relevance,
-                    options.Evaluation, (stage, fraction) => progress.Report(fraction, stage));
-                cells.AddRange(options.Seeds.Select(seed => new AblationCell($"oracle {kind.ToString().ToLowerInvariant()}", seed, oracle)));
-            }
+            var oracles = EvaluationWorkflow.Oracles(truth, data, data.Products, options.Evaluation, progress, EvaluationWorkflow.OracleRowName);
+            foreach (var (kind, oracle) in oracles)
+                cells.AddRange(options.Seeds.Select(seed => new AblationCell(EvaluationWorkflow.OracleRowName(kind), seed, oracle)));
         }
         var rows = AblationTable.Aggregate(cells);
         AblationTable.Write(options.OutputDirectory, rows);

@@ -42,7 +42,7 @@ public static class DemoWorkflow
         progress ??= IExperimentProgress.None;
         string work = options.WorkDirectory;
         string dataDir = Path.Combine(work, "data");
-        string worldPath = Path.Combine(dataDir, "world.json");
+        string worldPath = World.PathIn(dataDir);
         if (!File.Exists(worldPath))
         {
             progress.Begin("generate the simulated marketplace", 1);
@@ -69,9 +69,7 @@ public static class DemoWorkflow
                 Path.Combine(work, "models", variant.Slug), options.Evaluation, progress, ct);
             results.Add((variant, result, loss));
         }
-        progress.Begin("oracle rows", 1);
-        var oracles = Enum.GetValues<OracleKind>().ToDictionary(kind => kind, kind => Evaluator.EvaluateOracle(kind, truth,
-            data.Products, data.EvalImpressions, data.Relevance, options.Evaluation, (stage, fraction) => progress.Report(fraction, stage)));
+        var oracles = EvaluationWorkflow.Oracles(truth, data, data.Products, options.Evaluation, progress);
 
         string reportDir = Path.Combine(work, "report");
         Directory.CreateDirectory(reportDir);
@@ -135,7 +133,7 @@ public static class DemoWorkflow
         sb.AppendLine(ComparisonReport.ToMarkdown(models, "Que2Search vs Que2Engage (recommended) and Que2Engage (the paper's recipe)"));
         sb.AppendLine("### Reference rows (world.json)").AppendLine();
         sb.AppendLine("| metric | " + string.Join(" | ", models.Select(m => m.Name)) + " | " +
-                      string.Join(" | ", oracles.Keys.Select(k => $"oracle {k.ToString().ToLowerInvariant()}")) + " |");
+                      string.Join(" | ", oracles.Keys.Select(EvaluationWorkflow.OracleRowName)) + " |");
         sb.AppendLine("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", models.Count + oracles.Count)));
         foreach (string key in EvaluationResult.MetricKeys)
             sb.AppendLine($"| {MetricNames.Display(key)} | " + string.Join(" | ", models.Select(m => MetricNames.Value(m.Result.Metric(key)))) + " | " +

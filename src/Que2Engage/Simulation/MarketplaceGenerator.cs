@@ -52,7 +52,7 @@ public static class MarketplaceGenerator
         string trainPath = Path.Combine(outDir, "train", "impressions" + ext);
         string evalPath = Path.Combine(outDir, "eval", "impressions" + ext);
         string relevancePath = Path.Combine(outDir, "eval", "relevance" + ext);
-        string worldPath = Path.Combine(outDir, "world.json");
+        string worldPath = World.PathIn(outDir);
 
         // 1. Products, streamed in id order. Sequential on purpose: the Parquet writer dominates, and on a shared
         //    2-core machine parallel synthesis measured slower and let the GC heap grow far higher.

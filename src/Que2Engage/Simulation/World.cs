@@ -34,6 +34,12 @@ public sealed class World : IGroundTruth
 
     public static World Load(string path) => WorldJson.Read(path);
 
+    /// <summary>Where a data directory keeps its world: <c>DIR/world.json</c>.</summary>
+    public static string PathIn(string dataDir) => Path.Combine(dataDir, DataFiles.WorldFile);
+
+    /// <summary>The world of a simulated data directory, or null for real (imported) data, which has no world.json.</summary>
+    public static World? LoadIfPresent(string dataDir) => File.Exists(PathIn(dataDir)) ? Load(PathIn(dataDir)) : null;
+
     /// <summary>Streams the world to <paramref name="path"/> (atomically: a temp file renamed on success).</summary>
     public void Save(string path) => WorldJson.Write(this, path);
 

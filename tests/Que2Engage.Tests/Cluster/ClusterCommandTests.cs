@@ -9,14 +9,12 @@ using Que2Engage.Tests.Retrieval;
 namespace Que2Engage.Tests.Cluster;
 
 /// <summary>'index --shards' and the 'silo' verb's input checks through Program.Run (trigram embedder as the model).</summary>
-[Collection(CliModelLoaderCollection.Name)]
 public class ClusterCommandTests : IDisposable
 {
     private readonly string _root = VectorData.TempDir();
 
     public ClusterCommandTests()
     {
-        IndexCommand.LoadModel = _ => new TrigramEmbedder(64);
         Directory.CreateDirectory(Path.Combine(_root, "data"));
         using var w = DataWriters.Products(Path.Combine(_root, "data", "products.jsonl"));
         foreach (var p in TestCatalog.Generated(90, seed: 2)) w.Write(p);
@@ -24,7 +22,7 @@ public class ClusterCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
+    private (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(_ => new TrigramEmbedder(64), args);
 
     [Fact]
     public void IndexWritesShardsAndSiloRefusesBadInputInOneLine()

@@ -1,4 +1,5 @@
 using Que2Engage.Cli;
+using Que2Engage.Benchmarks;
 using Que2Engage.Cli.Commands;
 using Que2Engage.Tests.Data;
 using Que2Engage.Training;
@@ -22,7 +23,7 @@ public class BenchTrainPeerTests
         string stdout = "torch 1.13\n  step 1/3 loss 4.1\nRESULT {\"examples_per_second\": 1}\n" +
                         "RESULT {\"examples_per_second\": 301.5, \"parameters\": 7204253, \"matmul_gflops\": 40.5, " +
                         "\"phases\": {\"data\": 0.01, \"forward\": 0.4, \"backward\": 0.3, \"optimizer\": 0.02, \"other\": 0.0}}\n";
-        var r = BenchTrainCommand.ParsePeerResult(stdout);
+        var r = TorchPeerBenchmark.ParsePeerResult(stdout);
         Assert.Equal(301.5, r.ExamplesPerSecond);
         Assert.Equal(7204253, r.Parameters);
         Assert.Equal(40.5, r.MatmulGflops);
@@ -36,7 +37,7 @@ public class BenchTrainPeerTests
     [InlineData("RESULT {not json\n")]
     public void MissingOrMalformedResultIsARuntimeFailure(string stdout)
     {
-        var e = Assert.Throws<Que2EngageException>(() => BenchTrainCommand.ParsePeerResult(stdout));
+        var e = Assert.Throws<Que2EngageException>(() => TorchPeerBenchmark.ParsePeerResult(stdout));
         Assert.Equal(1, e.ExitCode);
     }
 
@@ -45,12 +46,12 @@ public class BenchTrainPeerTests
     {
         using var repo = new TempDir();
         Directory.CreateDirectory(repo.File("bench"));
-        File.WriteAllText(repo.File(BenchTrainCommand.PeerScript), "# reference");
+        File.WriteAllText(repo.File(TorchPeerBenchmark.PeerScript), "# reference");
         string nested = Directory.CreateDirectory(repo.File("a/b")).FullName;
         string python = repo.File("python");
         File.WriteAllText(python, "");
-        string found = BenchTrainCommand.CheckPeer(Multitask, 3, python, baseDirectory: nested, workingDirectory: nested);
-        Assert.Equal(Path.GetFullPath(repo.File(BenchTrainCommand.PeerScript)), Path.GetFullPath(found));
+        string found = TorchPeerBenchmark.CheckPeer(Multitask, 3, python, baseDirectory: nested, workingDirectory: nested);
+        Assert.Equal(Path.GetFullPath(repo.File(TorchPeerBenchmark.PeerScript)), Path.GetFullPath(found));
     }
 
     [Fact]
@@ -59,13 +60,13 @@ public class BenchTrainPeerTests
         using var dir = new TempDir();
         string python = dir.File("python");
         File.WriteAllText(python, "");
-        Assert.Contains("--pairs", Assert.Throws<InvalidInputException>(() => BenchTrainCommand.CheckPeer(Multitask, 0, python, dir.Path, dir.Path)).Message);
+        Assert.Contains("--pairs", Assert.Throws<InvalidInputException>(() => TorchPeerBenchmark.CheckPeer(Multitask, 0, python, dir.Path, dir.Path)).Message);
         Assert.Contains("mixed", Assert.Throws<InvalidInputException>(() =>
-            BenchTrainCommand.CheckPeer(Multitask with { Objective = TrainingObjectives.Mixed }, 3, python, dir.Path, dir.Path)).Message);
+            TorchPeerBenchmark.CheckPeer(Multitask with { Objective = TrainingObjectives.Mixed }, 3, python, dir.Path, dir.Path)).Message);
         Assert.Contains("python3-torch", Assert.Throws<InvalidInputException>(() =>
-            BenchTrainCommand.CheckPeer(Multitask, 3, dir.File("no-python"), dir.Path, dir.Path)).Message);
-        Assert.Contains(BenchTrainCommand.PeerScript, Assert.Throws<InvalidInputException>(() =>
-            BenchTrainCommand.CheckPeer(Multitask, 3, python, dir.Path, dir.Path)).Message);
+            TorchPeerBenchmark.CheckPeer(Multitask, 3, dir.File("no-python"), dir.Path, dir.Path)).Message);
+        Assert.Contains(TorchPeerBenchmark.PeerScript, Assert.Throws<InvalidInputException>(() =>
+            TorchPeerBenchmark.CheckPeer(Multitask, 3, python, dir.Path, dir.Path)).Message);
     }
 
     [Theory]

@@ -343,7 +343,7 @@ public sealed class ReadmeRunTests : IDisposable
         switch (verb)
         {
             case "demo": Exists(Path.Combine(Value("--out") ?? Path.Combine("runs", "demo"), "report", "report.md"), "report"); break;
-            case "generate": Exists(Path.Combine(Value("--out")!, "world.json"), "world.json"); break;
+            case "generate": Exists(Que2Engage.Simulation.World.PathIn(Value("--out")!), Que2Engage.Data.DataFiles.WorldFile); break;
             case "import": Exists(Path.Combine(Value("--out")!, "import.json"), "import.json"); break;
             case "train": Exists(Path.Combine(Value("--out")!, "weights.bin"), "model weights"); break;
             case "ablation": Exists(Path.Combine(Value("--out")!, "ablation.md"), "ablation table"); break;

@@ -45,7 +45,7 @@ public sealed class AblationRunnerTests : IDisposable
         string data = Path.Combine(_dir, "data");
         MarketplaceGenerator.Generate(new WorldSettings { Products = 300, Queries = 80, Sessions = 200, Seed = 3 }, data);
         var dataset = MarketplaceDataset.Load(data);
-        var truth = World.Load(Path.Combine(data, "world.json"));
+        var truth = World.Load(World.PathIn(data));
         var options = new AblationOptions
         {
             OutputDirectory = Path.Combine(_dir, "out"),
@@ -169,7 +169,7 @@ public sealed class AblationRunnerTests : IDisposable
         string data = Path.Combine(_dir, "data");
         MarketplaceGenerator.Generate(new WorldSettings { Products = 200, Queries = 40, Sessions = 120, Seed = 5 }, data);
         var dataset = MarketplaceDataset.Load(data);
-        var truth = World.Load(Path.Combine(data, "world.json"));
+        var truth = World.Load(World.PathIn(data));
         var options = new AblationOptions
         {
             OutputDirectory = Path.Combine(_dir, "out"),

@@ -10,7 +10,6 @@ using Que2Engage.Tests.Retrieval;
 namespace Que2Engage.Tests.Reliability;
 
 /// <summary>Issue 15 items 7 and 10: invalid UTF-8 is reported, not replaced; one set of input rules for CLI and server.</summary>
-[Collection(CliModelLoaderCollection.Name)]
 public sealed class InputRuleTests : IAsyncLifetime
 {
     private readonly Scratch _s = new();
@@ -20,7 +19,6 @@ public sealed class InputRuleTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Cli.Commands.IndexCommand.LoadModel = _ => new TrigramEmbedder(64);
         CatalogIndex.Build(TestCatalog.Small(), new TrigramEmbedder(64), _s["idx"], new IndexBuildOptions { Kind = VectorIndexKind.Flat, ModelPath = "fake" });
         _index = CatalogIndex.Open(_s["idx"]);
         _app = SearchServer.Build(_index, new TrigramEmbedder(64), new SearchServerOptions { Port = 0 });
@@ -136,7 +134,7 @@ public sealed class InputRuleTests : IAsyncLifetime
     {
         var args = new List<string> { "search", "--index", _s["idx"], "-q", "sofa" };
         if (flag == "-q") args[^1] = value; else args.AddRange([flag, value]);
-        Faults.AssertUserError(Faults.Cli([.. args]), expected);
+        Faults.AssertUserError(CommandLine.CliRun.Capture(_ => new TrigramEmbedder(64), [.. args]), expected);
     }
 
     [Theory]

@@ -7,14 +7,10 @@ using Que2Engage.Training;
 namespace Que2Engage.Tests.Reliability;
 
 /// <summary>Issue 15 items 2 and 3: damaged weights are refused, and an index refuses a model other than its own.</summary>
-[Collection(Retrieval.CliModelLoaderCollection.Name)]
 public sealed class ModelIntegrityTests : IDisposable
 {
     private readonly Scratch _s = new();
     private static readonly ToyWorld World = new(trainSessions: 40, evalSessions: 2);
-
-    // Other CLI tests swap in a fake embedder; these need the real model loader.
-    public ModelIntegrityTests() => Cli.Commands.IndexCommand.LoadModel = dir => ModelStore.Load(dir);
 
     public void Dispose() => _s.Dispose();
 

@@ -7,14 +7,12 @@ using Que2Engage.Data;
 namespace Que2Engage.Tests.Retrieval;
 
 /// <summary>The index and search verbs end to end through Program.Run, with the trigram embedder standing in for a trained model.</summary>
-[Collection(CliModelLoaderCollection.Name)]
 public class IndexSearchCommandTests : IDisposable
 {
     private readonly string _root = VectorData.TempDir();
 
     public IndexSearchCommandTests()
     {
-        IndexCommand.LoadModel = _ => new TrigramEmbedder(64);
         Directory.CreateDirectory(Path.Combine(_root, "data"));
         using var w = DataWriters.Products(Path.Combine(_root, "data", "products.jsonl"));
         foreach (var p in TestCatalog.Small()) w.Write(p);
@@ -22,7 +20,7 @@ public class IndexSearchCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
+    private (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(_ => new TrigramEmbedder(64), args);
 
     [Fact]
     public void IndexThenSearchInEveryMode()
@@ -62,11 +60,4 @@ public class IndexSearchCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("--mode must be hybrid, ebr or lexical (got 'semantic')", err);
     }
-}
-
-[CollectionDefinition(Name)]
-public class CliModelLoaderCollection
-{
-    /// <summary>Tests that replace the CLI's model loader run one at a time.</summary>
-    public const string Name = "CLI model loader";
 }

@@ -8,7 +8,6 @@ using Que2Engage.Retrieval;
 namespace Que2Engage.Tests.Retrieval;
 
 /// <summary><c>index --upsert/--delete</c> and the filter flags of <c>search</c> through Program.Run.</summary>
-[Collection(CliModelLoaderCollection.Name)]
 public class IndexUpsertCommandTests : IDisposable
 {
     private readonly string _root = VectorData.TempDir();
@@ -16,7 +15,6 @@ public class IndexUpsertCommandTests : IDisposable
 
     public IndexUpsertCommandTests()
     {
-        IndexCommand.LoadModel = _ => new TrigramEmbedder(64);
         Directory.CreateDirectory(Path.Combine(_root, "data"));
         using (var w = DataWriters.Products(Path.Combine(_root, "data", "products.jsonl")))
             foreach (var p in TestCatalog.Small()) w.Write(p);
@@ -26,7 +24,7 @@ public class IndexUpsertCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(args);
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Capture(_ => new TrigramEmbedder(64), args);
 
     private static List<string> JsonIds(string output) =>
         JsonDocument.Parse(output).RootElement.EnumerateArray().Select(h => h.GetProperty("product_id").GetString()!).ToList();

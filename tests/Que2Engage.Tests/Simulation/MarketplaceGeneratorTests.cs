@@ -1,3 +1,4 @@
+using Que2Engage.Data;
 using Que2Engage.Simulation;
 
 namespace Que2Engage.Tests.Simulation;
@@ -5,7 +6,7 @@ namespace Que2Engage.Tests.Simulation;
 public class MarketplaceGeneratorTests(SmallWorldFixture world) : IClassFixture<SmallWorldFixture>
 {
     private static readonly string[] TableFiles =
-        ["products.parquet", "train/impressions.parquet", "eval/impressions.parquet", "eval/relevance.parquet", "world.json"];
+        ["products.parquet", "train/impressions.parquet", "eval/impressions.parquet", "eval/relevance.parquet", DataFiles.WorldFile];
 
     private static string TempDir() => Path.Combine(Path.GetTempPath(), "q2e-sim-" + Guid.NewGuid().ToString("N"));
 
@@ -49,7 +50,7 @@ public class MarketplaceGeneratorTests(SmallWorldFixture world) : IClassFixture<
             Assert.Equal(summary.Engaged, data.TrainImpressions.Concat(data.EvalImpressions).LongCount(i => i.Engaged));
             Assert.Equal(summary.RatedByRelevance.Sum(), data.Relevance.Count);
             Assert.Equal(64, data.ImageDimension);
-            var world = World.Load(Path.Combine(dir, "world.json"));
+            var world = World.Load(World.PathIn(dir));
             Assert.All(data.Products.Take(50), p => Assert.Equal(p.Category, world.Taxonomy.Categories[world.Traits(p.ProductId).Category].Name));
         }
         finally
@@ -74,7 +75,7 @@ public class MarketplaceGeneratorTests(SmallWorldFixture world) : IClassFixture<
         try
         {
             MarketplaceGenerator.Generate(SmallWorldFixture.Settings, a, null, new GenerationOptions { Format = TableFileFormat.Jsonl });
-            foreach (var f in new[] { "products.jsonl", "train/impressions.jsonl", "eval/impressions.jsonl", "eval/relevance.jsonl", "world.json" })
+            foreach (var f in new[] { "products.jsonl", "train/impressions.jsonl", "eval/impressions.jsonl", "eval/relevance.jsonl", DataFiles.WorldFile })
                 Assert.True(File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(world.Dir, f))), f);
         }
         finally

@@ -1,3 +1,4 @@
+using Que2Engage.Data;
 using Que2Engage.Simulation;
 
 namespace Que2Engage.Tests.Simulation;
@@ -11,10 +12,10 @@ public class SessionChunkTests
     private static readonly WorldSettings Tiny = new() { Products = 600, Queries = 120, Sessions = 300, Seed = 11 };
 
     private static readonly string[] ParquetFiles =
-        ["products.parquet", "train/impressions.parquet", "eval/impressions.parquet", "eval/relevance.parquet", "world.json"];
+        ["products.parquet", "train/impressions.parquet", "eval/impressions.parquet", "eval/relevance.parquet", DataFiles.WorldFile];
 
     private static readonly string[] JsonlFiles =
-        ["products.jsonl", "train/impressions.jsonl", "eval/impressions.jsonl", "eval/relevance.jsonl", "world.json"];
+        ["products.jsonl", "train/impressions.jsonl", "eval/impressions.jsonl", "eval/relevance.jsonl", DataFiles.WorldFile];
 
     private static string TempDir() => Path.Combine(Path.GetTempPath(), "q2e-chunk-" + Guid.NewGuid().ToString("N"));
 

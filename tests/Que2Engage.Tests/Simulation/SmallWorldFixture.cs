@@ -25,7 +25,7 @@ public sealed class SmallWorldFixture : IDisposable
         TrainImpressions = ReadJsonl("train/impressions.jsonl");
         EvalImpressions = ReadJsonl("eval/impressions.jsonl");
         Ratings = ReadJsonl("eval/relevance.jsonl");
-        World = World.Load(Path.Combine(Dir, "world.json"));
+        World = World.Load(World.PathIn(Dir));
     }
 
     private List<JsonElement> ReadJsonl(string relative) =>

@@ -39,7 +39,7 @@ internal sealed class ImportOutput : IDisposable
             foreach (var ext in new[] { ".parquet", ".jsonl" })
                 if (File.Exists(Path.Combine(outDir, stem + ext)))
                     throw new InvalidInputException($"{outDir}: already holds {stem}{ext}; import into an empty or new directory");
-        if (File.Exists(Path.Combine(outDir, "world.json")))
+        if (File.Exists(Path.Combine(outDir, DataFiles.WorldFile)))
             throw new InvalidInputException($"{outDir}: already holds world.json (a simulated data directory); import into an empty or new directory");
         _staging = Path.Combine(outDir, StagingName);
         _createdOutDir = !Directory.Exists(outDir);
