@@ -17,36 +17,27 @@ public static class BenchTrainCommand
 {
     public static Command Create()
     {
-        var preset = CliOptions.Preset();
         var steps = new Option<int>("--steps") { Description = "Training steps to run (the first and the last are not timed).", DefaultValueFactory = _ => 10 };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
-        var model = CliOptions.Choice("--model", "que2engage or que2search.", TrainCommand.ModelKinds, ModelKind.Que2Engage);
-        var objective = TrainCommand.ObjectiveOption($"{string.Join(", ", TrainingObjectives.Names)} (default: the model's).");
-        var batch = new Option<int?>("--batch") { Description = "Batch size (default: the preset's)." };
+        // The training knobs bench train takes, as train declares them (TrainingKnobs), in the order --help shows them.
+        var knobs = new List<KnobOptions.Bound>
+        {
+            KnobOptions.Create(TrainingKnobs.Preset), KnobOptions.Create(TrainingKnobs.Threads), KnobOptions.Create(TrainingKnobs.Model),
+            KnobOptions.Create(TrainingKnobs.Objective, $"{string.Join(", ", TrainingObjectives.Names)} (default: the model's)."),
+            KnobOptions.Create(TrainingKnobs.BatchSize), KnobOptions.Create(TrainingKnobs.LazyAdam),
+        };
         var peer = CliOptions.Choice<string?>("--peer", "Also run this reference back to back with the same sizes: torch (bench/torch_reference.py).",
             [("torch", "torch")], null);
         var pairs = new Option<int>("--pairs") { Description = "With --peer: back-to-back pairs to run (the median ratio is reported).", DefaultValueFactory = _ => 3 };
         var python = new Option<string>("--python") { Description = "With --peer torch: the Python that has torch (Debian's python3-torch).", DefaultValueFactory = _ => "/usr/bin/python3" };
 
-        var optimizer = TrainCommand.OptimizerOption();
-
         var c = new Command("train", "Measure matmul GFLOP/s and training examples/s and GFLOP/s on synthetic batches.")
         {
-            preset, steps, threads, model, objective, batch, peer, pairs, python, optimizer,
+            knobs[0].Option, steps, knobs[1].Option, knobs[2].Option, knobs[3].Option, knobs[4].Option, peer, pairs, python, knobs[5].Option,
         };
         c.SetAction(p => Verbs.Run(p, () =>
         {
             var output = p.InvocationConfiguration.Output;
-            var kind = p.GetValue(model);
-            var options = new TrainingOptions
-            {
-                Model = kind,
-                Objective = p.GetValue(objective) ?? TrainCommand.DefaultObjective(kind),
-                Preset = p.GetValue(preset)!,
-                Steps = p.GetValue(steps),
-                Threads = p.GetValue(threads),
-                Overrides = new() { BatchSize = p.GetValue(batch), LazyAdam = TrainCommand.LazyAdam(p.GetValue(optimizer)) },
-            };
+            var options = KnobOptions.Bind(knobs, p, new TrainingOptions()) with { Steps = p.GetValue(steps) };
             if (options.Steps < TrainingBenchmark.MinSteps)
                 throw new InvalidInputException($"--steps must be ≥ {TrainingBenchmark.MinSteps} (the first and the last step are not timed)");
             if (p.GetValue(peer) is null)

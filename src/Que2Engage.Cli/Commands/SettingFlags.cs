@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Que2Engage.Training;
 
 namespace Que2Engage.Cli.Commands;
 
@@ -10,39 +11,22 @@ namespace Que2Engage.Cli.Commands;
 /// </summary>
 public static class SettingFlags
 {
-    public static readonly IReadOnlyDictionary<string, string> Map = new Dictionary<string, string>(StringComparer.Ordinal)
+    /// <summary>Every setting's flag: the training knobs' from their declarations (<see cref="TrainingKnobs.All"/>), then the other verbs'.</summary>
+    public static IReadOnlyDictionary<string, string> Map
     {
-        ["TrainingOptions.Model"] = "--model",
-        ["TrainingOptions.ContextEncoder"] = "--context",
-        ["TrainingOptions.ModalityDropout"] = "--modality-dropout",
-        ["TrainingOptions.Steps"] = "--steps",
-        ["TrainingOptions.Epochs"] = "--epochs",
-        ["TrainingOptions.Threads"] = "--threads",
-        ["TrainingOptions.CheckpointEvery"] = "--checkpoint-every",
-        ["TrainingOptions.Lambda1"] = "--lambda1",
-        ["TrainingOptions.Lambda2"] = "--lambda2",
-        ["TrainingOptions.EngagedFraction"] = "--engaged-fraction",
-        ["TrainingOptions.EngagementGradient"] = "--engagement-gradient",
-        ["TrainingOptions.Resume"] = "--resume",
-        ["ModelConfigOverrides.InitCheckpoint"] = "--init",
-        ["ModelConfigOverrides.TokenizerModel"] = "--tokenizer-model",
-        ["ModelConfigOverrides.BatchSize"] = "--batch",
-        ["ModelConfigOverrides.LearningRate"] = "--lr",
-        ["ModelConfigOverrides.DModel"] = "--d-model",
-        ["ModelConfigOverrides.Heads"] = "--heads",
-        ["ModelConfigOverrides.Ffn"] = "--ffn",
-        ["ModelConfig.BatchSize"] = "--batch",
-        ["ModelConfig.LearningRate"] = "--lr",
-        ["ModelConfig.HeadLearningRate"] = "--head-lr",
-        ["ModelConfig.DModel"] = "--d-model",
-        ["ModelConfig.Heads"] = "--heads",
-        ["ModelConfig.Ffn"] = "--ffn",
-        ["ModelConfig.QueryLayers"] = "--query-layers",
-        ["ModelConfig.TextLayers"] = "--text-layers",
-        ["ModelConfig.FusionLayers"] = "--fusion-layers",
-        ["ModelConfig.Dim"] = "--dim",
-        ["ModelConfig.QueryMaxTokens"] = "--query-tokens",
-        ["ModelConfig.DocMaxTokens"] = "--doc-tokens",
+        get
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var knob in TrainingKnobs.All)
+                if (knob.Flag is string flag)
+                    foreach (var setting in knob.Settings) map.Add(setting, flag);
+            foreach (var (setting, flag) in Others) map.Add(setting, flag);
+            return map;
+        }
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> Others = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
         ["EvaluationOptions.MaxQueries"] = "--max-queries",
         ["AblationOptions.Baselines"] = "--baseline",
         ["WorldSettings.Products"] = "--products",

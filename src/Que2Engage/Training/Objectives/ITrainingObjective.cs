@@ -18,6 +18,12 @@ public interface ITrainingObjective
     /// <summary>Documents the towers encode per example (the memory bound, <see cref="TrainingMemory"/>).</summary>
     int DocumentsPerExample => 1;
 
+    /// <summary>
+    /// The objective's own knobs (its hyper-parameters): each gets its flag, resume check and config.json entry from its
+    /// declaration (<see cref="Knob"/>, joined to <see cref="TrainingKnobs.All"/>).
+    /// </summary>
+    IReadOnlyList<Knob> Knobs => [];
+
     /// <summary>The seeded stream of this objective's batches over a training set (which rows, how they are mixed).</summary>
     IBatchSampler Sampler(TrainingSet data, TrainingOptions options);
 

@@ -15,6 +15,9 @@ public static class TrainingObjectives
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(o => o.Name)];
 
+    /// <summary>The model's default objective: multitask for Que2Engage, contrastive for Que2Search.</summary>
+    public static ITrainingObjective DefaultFor(Modeling.ModelKind kind) => kind == Modeling.ModelKind.Que2Engage ? Multitask : Contrastive;
+
     /// <summary>The objective named <paramref name="name"/> (case-insensitive), or null.</summary>
     public static ITrainingObjective? Find(string name) =>
         All.FirstOrDefault(o => string.Equals(o.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
