@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Que2Engage.Common;
 using Que2Engage.Simulation;
 using Spectre.Console;
 
@@ -54,7 +55,7 @@ public static class GenerateCommand
                 var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
                 foreach (var stage in new[] { "products", "queries", "sessions", "relevance", "world" })
                     tasks[stage] = ctx.AddTask(stage, autoStart: false, maxValue: 1);
-                var progress = new SynchronousProgress(e =>
+                var progress = new InlineProgress<GenerationProgress>(e =>
                 {
                     var t = tasks[e.Stage];
                     if (!t.IsStarted) t.StartTask();
@@ -82,10 +83,5 @@ public static class GenerateCommand
         table.AddRow("rated r=2/1/0", string.Join(" / ", s.RatedByRelevance.Reverse().Select(n => $"{n:N0}")));
         table.AddRow("time", $"{s.Elapsed.TotalSeconds:F1} s");
         AnsiConsole.Write(table);
-    }
-
-    private sealed class SynchronousProgress(Action<GenerationProgress> report) : IProgress<GenerationProgress>
-    {
-        public void Report(GenerationProgress value) => report(value);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Que2Engage.Common;
 using Que2Engage.Data;
 using Que2Engage.Modeling;
 using Que2Engage.Training;
@@ -101,11 +102,6 @@ public static class TrainCommand
             });
         foreach (var note in notes) writer.WriteLine(note);
         return set!;
-    }
-
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 
     private static TrainingResult TrainWithProgress(TrainingSet dataset, TrainingOptions options, string outDir)

@@ -163,10 +163,4 @@ public static class MarketplaceGenerator
             Elapsed = clock.Elapsed,
         };
     }
-
-    /// <summary>Reports synchronously on the calling thread (unlike <see cref="Progress{T}"/>, which posts to a context).</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
