@@ -28,7 +28,7 @@ public sealed class TrainingCacheBuilder : IDisposable
     private readonly SectionWriter<int> _engagedRows, _otherRows, _negatives;
     private readonly SectionWriter<long> _negativeOffsets;
 
-    private readonly Dictionary<string, int> _productOrdinal = new(StringComparer.Ordinal);
+    private readonly IdOrdinals _productOrdinal = new();
     private readonly HashSet<string> _rejected = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _categoryOrdinal = new(StringComparer.Ordinal);
     private readonly List<string> _categories = [];
@@ -36,7 +36,7 @@ public sealed class TrainingCacheBuilder : IDisposable
     private readonly List<int> _categoryOf = [];
     private readonly Dictionary<int, List<(int Ordinal, long Row, string Id)>> _byImageDim = [];
     private readonly List<int> _imageDimOrder = [];
-    private readonly Dictionary<string, int> _queryOrdinal = new(StringComparer.Ordinal);
+    private readonly IdOrdinals _queryOrdinal = new();
     private readonly DataIdentity.Hasher _identity = new();
     private bool[]? _valid;
     private int _imageDim;
@@ -133,7 +133,7 @@ public sealed class TrainingCacheBuilder : IDisposable
         {
             onOddImageDimension(new OddImageDimension(x.Id, x.Row, d, best));
             _valid[x.Ordinal] = false;
-            if (_productOrdinal.TryGetValue(x.Id, out int o) && o == x.Ordinal) _productOrdinal.Remove(x.Id);
+            _productOrdinal.Remove(x.Id, x.Ordinal);
             _rejected.Add(x.Id);
         }
         _byImageDim.Clear();
@@ -153,7 +153,7 @@ public sealed class TrainingCacheBuilder : IDisposable
         if (!_queryOrdinal.TryGetValue(i.Query, out int query))
         {
             query = _queryOrdinal.Count;
-            _queryOrdinal[i.Query] = query;
+            _queryOrdinal.TryAdd(i.Query, query);
             var f = _featurizer.Query(i.Query);
             _queryTokens.Write(f.Tokens);
             _queryTokenOffsets.Write(_queryTokens.Count);
