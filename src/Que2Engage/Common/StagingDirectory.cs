@@ -31,6 +31,36 @@ public static class StagingDirectory
     }
 
     /// <summary>
+    /// The whole pattern: a new staging sibling of <paramref name="target"/> filled by <paramref name="fill"/> (given its
+    /// path), then published in place of <paramref name="target"/>; removed instead if <paramref name="fill"/> throws.
+    /// </summary>
+    public static T Build<T>(string target, string what, Func<string, T> fill) =>
+        Fill(target, what, staging =>
+        {
+            var result = fill(staging);
+            Publish(staging, target);
+            return result;
+        }).Result;
+
+    /// <summary>
+    /// A staging sibling filled by <paramref name="fill"/> and left unpublished (the caller swaps it in later); removed
+    /// if <paramref name="fill"/> throws.
+    /// </summary>
+    public static (string Staging, T Result) Fill<T>(string target, string what, Func<string, T> fill)
+    {
+        string staging = Create(target, what);
+        try
+        {
+            return (staging, fill(staging));
+        }
+        catch
+        {
+            TryDelete(staging);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Renames the finished folder into place. Directory renames cannot overwrite, so an existing target is first moved
     /// aside and deleted after; a crash in between leaves the old directory in a ".old-" sibling, never a partial one.
     /// </summary>

@@ -23,8 +23,7 @@ internal static class CatalogBuilder
         CheckReplaceable(target);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target) ?? ".");
         using var writerLock = CatalogDirectory.AcquireWriterLock(target);   // not while a server or an offline upsert writes it
-        var temp = StagingDirectory.Create(target, "building");
-        try
+        return StagingDirectory.Build(target, "building", temp =>
         {
             int dim = model.Dimension;
             IVectorIndex vectors = options.Kind.Create(dim, options, Math.Max(1, products.Count));
@@ -50,14 +49,8 @@ internal static class CatalogBuilder
                 IndexSeconds = indexSeconds,
             }, options);
             manifest.Write(temp);
-            StagingDirectory.Publish(temp, target);
             return manifest;
-        }
-        catch
-        {
-            StagingDirectory.TryDelete(temp);
-            throw;
-        }
+        });
     }
 
     /// <summary>See <see cref="CatalogIndex.Append"/>.</summary>
@@ -73,8 +66,7 @@ internal static class CatalogBuilder
         manifest.VerifyProducts(target);
         var existing = ProductStore.Read(Path.Combine(target, IndexManifest.ProductsFile));
         CheckUniqueIds(products, existing.Select(e => e.ProductId).ToHashSet(StringComparer.Ordinal));
-        var temp = StagingDirectory.Create(target, "appending");
-        try
+        return StagingDirectory.Build(target, "appending", temp =>
         {
             CopyDirectory(target, temp);
             var vectors = VectorIndexFile.Load(Path.Combine(temp, IndexManifest.VectorsFile));
@@ -93,14 +85,8 @@ internal static class CatalogBuilder
                 IndexSeconds = manifest.IndexSeconds + indexSeconds,
             };
             updated.Write(temp);
-            StagingDirectory.Publish(temp, target);
             return updated;
-        }
-        catch
-        {
-            StagingDirectory.TryDelete(temp);
-            throw;
-        }
+        });
     }
 
     /// <summary>
@@ -111,8 +97,7 @@ internal static class CatalogBuilder
     public static string WriteCompacted(string target, IVectorIndex template, List<CatalogEntry> entries,
         List<float[]> vectors, CancellationToken token)
     {
-        var temp = StagingDirectory.Create(target, "checkpoint");
-        try
+        return StagingDirectory.Fill(target, "checkpoint", temp =>
         {
             var index = template.CreateEmpty(Math.Max(1, vectors.Count));
             for (int i = 0; i < vectors.Count; i++)
@@ -124,13 +109,8 @@ internal static class CatalogBuilder
             token.ThrowIfCancellationRequested();
             LexicalIndex.Write(Path.Combine(temp, IndexManifest.LexicalDirectory), entries.Select((e, i) => (i, e)));
             ProductStore.Write(Path.Combine(temp, IndexManifest.ProductsFile), entries);
-            return temp;
-        }
-        catch
-        {
-            StagingDirectory.TryDelete(temp);
-            throw;
-        }
+            return 0;
+        }).Staging;
     }
 
     /// <summary>

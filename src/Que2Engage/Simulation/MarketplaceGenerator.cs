@@ -25,22 +25,15 @@ public static class MarketplaceGenerator
         options ??= new GenerationOptions();
         string target = Path.GetFullPath(outDir);
         DataFiles.CheckReplaceable(target, options.Overwrite, "GenerationOptions.Overwrite");
-        string staging = StagingDirectory.Create(target, "generating");
-        try
+        return StagingDirectory.Build(target, "generating", staging =>
         {
             var summary = GenerateInto(settings, staging, progress, options);
-            StagingDirectory.Publish(staging, target);
             return summary with
             {
                 OutputDirectory = target,
                 Files = summary.Files.Select(f => Path.Combine(target, Path.GetRelativePath(staging, f))).ToList(),
             };
-        }
-        catch
-        {
-            StagingDirectory.TryDelete(staging);
-            throw;
-        }
+        });
     }
 
     private static GenerationSummary GenerateInto(WorldSettings settings, string outDir, IProgress<GenerationProgress>? progress, GenerationOptions options)

@@ -94,8 +94,7 @@ public static class ShardSet
             parts[shard].Add(products[i]);
             positions[shard].Add(i);
         }
-        var temp = StagingDirectory.Create(target, "building");
-        try
+        return StagingDirectory.Build(target, "building", temp =>
         {
             IndexManifest? last = null;
             for (int s = 0; s < shards; s++)
@@ -119,13 +118,7 @@ public static class ShardSet
             // CatalogIndex.Build leaves its writer-lock file beside each shard; they belong to no one once built.
             foreach (var f in Directory.EnumerateFiles(temp, ".shard-*.writer.lock")) File.Delete(f);
             manifest.Write(temp);
-            StagingDirectory.Publish(temp, target);
             return manifest;
-        }
-        catch
-        {
-            StagingDirectory.TryDelete(temp);
-            throw;
-        }
+        });
     }
 }

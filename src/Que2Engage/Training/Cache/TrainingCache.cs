@@ -120,22 +120,13 @@ public static class TrainingCache
         Func<TrainingCacheBuilder, SortedDictionary<string, long>> fill, bool lenient)
     {
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        string staging = StagingDirectory.Create(target, "building");
-        try
+        StagingDirectory.Build(target, "building", staging =>
         {
             var featurizer = new Featurizer(config with { ImageDim = 0 }, new ContextStatistics());
-            using (var builder = new TrainingCacheBuilder(staging, featurizer))
-            {
-                var skipped = fill(builder);
-                builder.Finish(featurization, sources, lenient, skipped);
-            }
-            StagingDirectory.Publish(staging, target);
-        }
-        catch
-        {
-            StagingDirectory.TryDelete(staging);
-            throw;
-        }
+            using var builder = new TrainingCacheBuilder(staging, featurizer);
+            var skipped = fill(builder);
+            return builder.Finish(featurization, sources, lenient, skipped);
+        });
     }
 
     private static Func<TrainingCacheBuilder, SortedDictionary<string, long>> BuildFromFiles(string dataDir, string productsPath,
