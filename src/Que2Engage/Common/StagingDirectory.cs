@@ -34,24 +34,28 @@ public static class StagingDirectory
     /// The whole pattern: a new staging sibling of <paramref name="target"/> filled by <paramref name="fill"/> (given its
     /// path), then published in place of <paramref name="target"/>; removed instead if <paramref name="fill"/> throws.
     /// </summary>
-    public static T Build<T>(string target, string what, Func<string, T> fill) =>
+    public static T Build<T>(string target, string what, Func<string, T> fill)
+    {
+        T result = default!;
         Fill(target, what, staging =>
         {
-            var result = fill(staging);
+            result = fill(staging);
             Publish(staging, target);
-            return result;
-        }).Result;
+        });
+        return result;
+    }
 
     /// <summary>
     /// A staging sibling filled by <paramref name="fill"/> and left unpublished (the caller swaps it in later); removed
-    /// if <paramref name="fill"/> throws.
+    /// if <paramref name="fill"/> throws. Returns its path.
     /// </summary>
-    public static (string Staging, T Result) Fill<T>(string target, string what, Func<string, T> fill)
+    public static string Fill(string target, string what, Action<string> fill)
     {
         string staging = Create(target, what);
         try
         {
-            return (staging, fill(staging));
+            fill(staging);
+            return staging;
         }
         catch
         {

@@ -109,8 +109,7 @@ internal static class CatalogBuilder
             token.ThrowIfCancellationRequested();
             LexicalIndex.Write(Path.Combine(temp, IndexManifest.LexicalDirectory), entries.Select((e, i) => (i, e)));
             ProductStore.Write(Path.Combine(temp, IndexManifest.ProductsFile), entries);
-            return 0;
-        }).Staging;
+        });
     }
 
     /// <summary>

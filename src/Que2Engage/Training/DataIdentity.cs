@@ -96,10 +96,11 @@ public sealed record DataIdentity
                 "TrainingOptions.Resume");
     }
 
+    /// <summary>Writes <paramref name="s"/> as UTF-8 and a 0xFF separator into <paramref name="to"/>; returns the bytes written.</summary>
     private static int Field(string s, Span<byte> to)
     {
         int n = Encoding.UTF8.GetBytes(s, to);
-        to[n] = 0xFF;
+        to[n] = 0xFF;   // a separator no UTF-8 text contains, so ("ab","c") and ("a","bc") differ
         return n + 1;
     }
 
@@ -108,9 +109,7 @@ public sealed record DataIdentity
         // Encoded into a stack buffer: this runs for every row of a log of tens of millions (TrainingCacheBuilder).
         int max = Encoding.UTF8.GetMaxByteCount(s.Length) + 1;
         Span<byte> buffer = max <= 1024 ? stackalloc byte[max] : new byte[max];
-        int n = Encoding.UTF8.GetBytes(s, buffer);
-        buffer[n] = 0xFF;   // a separator no UTF-8 text contains, so ("ab","c") and ("a","bc") differ
-        h.Append(buffer[..(n + 1)]);
+        h.Append(buffer[..Field(s, buffer)]);
     }
 
     private static string Text(XxHash128 h) => Common.FileChecksum.Prefix + Convert.ToHexStringLower(h.GetCurrentHash());

@@ -101,7 +101,6 @@ public static class TrainingCache
     public static TrainingSet FromRows(IReadOnlyList<Product> products, IReadOnlyList<Impression> impressions, ModelConfig config)
     {
         string target = Path.Combine(Path.GetTempPath(), "que2engage-training", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         Build(target, config, FeaturizationOf(config), [], builder =>
         {
             long row = 0;
@@ -119,7 +118,6 @@ public static class TrainingCache
     private static void Build(string target, ModelConfig config, string featurization, IReadOnlyList<CacheSource> sources,
         Func<TrainingCacheBuilder, SortedDictionary<string, long>> fill, bool lenient)
     {
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         StagingDirectory.Build(target, "building", staging =>
         {
             var featurizer = new Featurizer(config with { ImageDim = 0 }, new ContextStatistics());
